@@ -1,0 +1,1 @@
+//! Maintainer tasks for the workspace.
