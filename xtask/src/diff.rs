@@ -1,0 +1,1 @@
+//! `cargo xtask diff`: see issue 5.
