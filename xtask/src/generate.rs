@@ -1,0 +1,396 @@
+//! `cargo xtask generate`: `spec/idv.yaml` → `idv-api/src/generated.rs`.
+//!
+//! The pipeline, and every generator setting, is here:
+//!
+//! 1. [`validate`](crate::validate) the spec; any violation stops generation.
+//! 2. Prepare a copy of the spec for progenitor ([`prepare`]): the spec keeps what the API
+//!    promises (patterns, defaults, uuid formats), the copy keeps what the Rust types should be.
+//! 3. Generate with progenitor's `Generator` (builder interface, merged tags, hooks expected),
+//!    every enum component replaced by a forward-compatible enum of our own
+//!    ([`crate::enums`]).
+//! 4. Post-process the syntax tree: drop what progenitor adds that the API does not define,
+//!    and add the enums to the `types` module.
+//! 5. Format with prettyplease (stable Rust, no rustfmt needed) under a header naming the
+//!    command and the spec's SHA-256.
+
+use std::fmt;
+use std::panic::{self, AssertUnwindSafe};
+
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use quote::{ToTokens, quote};
+use serde_json::{Map, Value};
+use syn::visit_mut::VisitMut;
+
+use crate::enums::{OpenEnum, type_name};
+use crate::spec::Spec;
+use crate::validate::{Violation, validate};
+
+/// Where the generated code goes, relative to the workspace root.
+pub const GENERATED_PATH: &str = "idv-api/src/generated.rs";
+
+/// The module path of the generated code inside `idv-api`, for replacement types.
+const TYPES_PATH: &str = "crate::generated::types";
+
+/// The inner type every generated `Client` carries: the middleware stack requests run through.
+const INNER_TYPE: &str = "crate::Transport";
+
+/// Why generation failed.
+#[derive(Debug)]
+pub enum GenerateError {
+    /// The spec breaks one or more rules.
+    Invalid(Vec<Violation>),
+    /// The spec is not an OpenAPI 3.0 document openapiv3 can read.
+    Parse(String),
+    /// progenitor returned an error.
+    Progenitor(String),
+    /// progenitor panicked: a spec pattern the rules do not catch yet.
+    Panic(String),
+    /// progenitor produced tokens that are not a Rust file.
+    Syntax(String),
+}
+
+impl fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GenerateError::Invalid(violations) => {
+                writeln!(f, "the spec breaks {} rule(s):", violations.len())?;
+                for v in violations {
+                    writeln!(f, "  {v}")?;
+                }
+                Ok(())
+            }
+            GenerateError::Parse(e) => {
+                write!(f, "the spec is not a valid OpenAPI 3.0 document: {e}")
+            }
+            GenerateError::Progenitor(e) => write!(f, "progenitor cannot generate this spec: {e}"),
+            GenerateError::Panic(e) => write!(
+                f,
+                "progenitor panicked on this spec ({e}). The spec uses a pattern that progenitor \
+                 0.15 does not support; add a rule for it in xtask/src/validate.rs"
+            ),
+            GenerateError::Syntax(e) => write!(f, "progenitor produced invalid Rust: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for GenerateError {}
+
+/// Generate the whole `generated.rs` text for `spec`.
+pub fn generate(spec: &Spec) -> Result<String, GenerateError> {
+    let violations = validate(&spec.value);
+    if !violations.is_empty() {
+        return Err(GenerateError::Invalid(violations));
+    }
+    // Parse the original text first: serde_yaml reports a line and column.
+    serde_yaml::from_str::<openapiv3::OpenAPI>(&spec.text)
+        .map_err(|e| GenerateError::Parse(format!("{}: {e}", spec.path)))?;
+    let (prepared, enums) = prepare(&spec.value);
+    let openapi: openapiv3::OpenAPI =
+        serde_json::from_value(prepared).map_err(|e| GenerateError::Parse(e.to_string()))?;
+
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(parse_tokens(INNER_TYPE))
+        // Deterministic key order when a map (and the unknown fields it keeps) is serialized.
+        .with_map_type("::std::collections::BTreeMap")
+        .with_derive("PartialEq");
+    for e in &enums {
+        settings.with_replacement(
+            type_name(&e.name),
+            format!("{TYPES_PATH}::{}", type_name(&e.name)),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
+
+    let tokens = quiet_catch_unwind(|| Generator::new(&settings).generate_tokens(&openapi))
+        .map_err(GenerateError::Panic)?
+        .map_err(|e| GenerateError::Progenitor(e.to_string()))?;
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| GenerateError::Syntax(e.to_string()))?;
+
+    Tidy.visit_file_mut(&mut file);
+    add_to_types_module(&mut file, &enums)?;
+
+    Ok(format!(
+        "// @generated by `cargo xtask generate` from {} (sha256 {}).\n\
+         // Do not edit. Change the spec, or the generator settings in xtask/src/generate.rs,\n\
+         // then run `cargo xtask generate`. `cargo xtask check` fails when this file is stale.\n\n{}",
+        spec.path,
+        spec.sha256,
+        prettyplease::unparse(&file)
+    ))
+}
+
+fn parse_tokens(s: &str) -> proc_macro2::TokenStream {
+    s.parse().unwrap_or_default()
+}
+
+/// Run `f`, turning a panic into an error message and keeping the panic off stderr.
+fn quiet_catch_unwind<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    panic::set_hook(previous);
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string())
+    })
+}
+
+/// The copy of the spec that progenitor sees, and the enums the xtask emits itself.
+///
+/// These are generator settings: they shape the Rust types, not the API.
+/// - `format: uuid` strings stay `String`: ids are opaque, and the official SDKs' own test
+///   fixtures use placeholder ids that a `Uuid` would reject.
+/// - `pattern`, `default` and `not` are dropped: the server (and the emulator) validate them.
+///   A pattern would turn a field into a newtype; a default would make progenitor send the
+///   default for a field the caller never set (and `client_session_token_ttl` may not be sent
+///   beside `session_deadline`).
+/// - An object schema with properties and no `additionalProperties` gets
+///   `additionalProperties: {}`, so its type keeps the fields the spec does not know in a
+///   flattened `extra` map (and sends them back when serialized).
+pub fn prepare(spec: &Value) -> (Value, Vec<OpenEnum>) {
+    let mut prepared = spec.clone();
+    let mut enums = Vec::new();
+    if let Some(schemas) = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
+        for (name, schema) in schemas {
+            if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+                enums.push(OpenEnum {
+                    name: name.clone(),
+                    description: schema
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                    values: values
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect(),
+                });
+            }
+        }
+    }
+    if let Some(components) = prepared.get_mut("components") {
+        shape(components);
+    }
+    if let Some(paths) = prepared.get_mut("paths") {
+        shape(paths);
+    }
+    enums.sort_by(|a, b| a.name.cmp(&b.name));
+    (prepared, enums)
+}
+
+fn shape(node: &mut Value) {
+    match node {
+        Value::Object(map) => {
+            shape_schema(map);
+            for (key, child) in map.iter_mut() {
+                if key != "enum" && key != "example" {
+                    shape(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(shape),
+        _ => {}
+    }
+}
+
+/// Whether a mapping is a schema (and not, say, a `responses` map with a `default` entry).
+fn is_schema(map: &Map<String, Value>) -> bool {
+    [
+        "type",
+        "properties",
+        "items",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "$ref",
+        "enum",
+    ]
+    .iter()
+    .any(|k| map.contains_key(*k))
+}
+
+fn shape_schema(map: &mut Map<String, Value>) {
+    if !is_schema(map) {
+        return;
+    }
+    if map.get("format").and_then(Value::as_str) == Some("uuid") {
+        map.remove("format");
+    }
+    if map.get("pattern").is_some_and(Value::is_string) {
+        map.remove("pattern");
+    }
+    map.remove("default");
+    if map.get("not").is_some_and(Value::is_object) {
+        map.remove("not");
+    }
+    if map.get("properties").is_some_and(Value::is_object)
+        && !map.contains_key("additionalProperties")
+    {
+        map.insert("additionalProperties".into(), Value::Object(Map::new()));
+    }
+}
+
+/// Removes what progenitor adds that the IDV API does not define.
+struct Tidy;
+
+impl VisitMut for Tidy {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        // progenitor sends `api-version: <info.version>` with every request.
+        block.stmts.retain(|stmt| {
+            !stmt
+                .to_token_stream()
+                .to_string()
+                .contains("\"api-version\"")
+        });
+        // Without it an operation with no header parameters never adds to `header_map`.
+        let appends = block.stmts.iter().any(|stmt| {
+            stmt.to_token_stream()
+                .to_string()
+                .contains("header_map . append")
+        });
+        if !appends {
+            for stmt in &mut block.stmts {
+                if let syn::Stmt::Local(local) = stmt
+                    && let syn::Pat::Ident(ident) = &mut local.pat
+                    && ident.ident == "header_map"
+                {
+                    ident.mutability = None;
+                }
+            }
+        }
+        syn::visit_mut::visit_block_mut(self, block);
+    }
+
+    fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {
+        // typify's builders treat the flattened `extra` map as a required field, so a builder
+        // that never sets it fails ("no value supplied for extra"). No unknown fields is the
+        // right default.
+        let is_extra = matches!(&field.member, syn::Member::Named(name) if name == "extra");
+        if is_extra
+            && field
+                .expr
+                .to_token_stream()
+                .to_string()
+                .contains("no value supplied")
+        {
+            field.expr = syn::parse_quote!(Ok(Default::default()));
+        }
+        syn::visit_mut::visit_field_value_mut(self, field);
+    }
+
+    fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
+        // `Client::new` builds its own reqwest client and unwraps the result: idv-api's
+        // constructors build the client, with the signing middleware, and return errors.
+        let is_client = item.trait_.is_none()
+            && matches!(&*item.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+        if is_client {
+            item.items
+                .retain(|it| !matches!(it, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
+        }
+        syn::visit_mut::visit_item_impl_mut(self, item);
+    }
+}
+
+/// The function a list or map field deserializes `null` through.
+const NULL_AS_DEFAULT: &str = "null_as_default";
+
+/// Lists and maps (`Vec`, `Map`) are not `Option`s, so serde rejects `null` for them. The API
+/// sends `null` for values it has none of (the official SDKs' fixtures have `"media": null`),
+/// so such a field takes `null` as empty instead of failing the whole response.
+struct NullAsEmpty;
+
+impl VisitMut for NullAsEmpty {
+    fn visit_field_mut(&mut self, field: &mut syn::Field) {
+        let is_option = matches!(&field.ty, syn::Type::Path(p)
+            if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
+        for attr in &mut field.attrs {
+            if !attr.path().is_ident("serde") {
+                continue;
+            }
+            let syn::Meta::List(list) = &mut attr.meta else {
+                continue;
+            };
+            let args = list.tokens.to_string();
+            let has_default = args.split(',').any(|a| a.trim() == "default");
+            if has_default && !is_option && !args.contains("flatten") {
+                let with = format!(", deserialize_with = \"{NULL_AS_DEFAULT}\"");
+                list.tokens.extend(parse_tokens(&with));
+            }
+        }
+    }
+}
+
+/// typify derives `Default` for a struct whose fields are all optional, but not once it has
+/// the flattened `extra` map. Every field here is an `Option`, a list or a map, so an empty
+/// value is meaningful (`ResponseConfig::default()` is "configure nothing"): derive it.
+fn derive_default_when_possible(item: &mut syn::Item) {
+    let syn::Item::Struct(item) = item else {
+        return;
+    };
+    let defaultable = |field: &syn::Field| {
+        matches!(&field.ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| {
+            ["Option", "Vec", "Map", "BTreeMap"].iter().any(|t| s.ident == t)
+        }))
+    };
+    if !item.fields.iter().all(defaultable) {
+        return;
+    }
+    for attr in &mut item.attrs {
+        if let syn::Meta::List(list) = &mut attr.meta
+            && list.path.is_ident("derive")
+            && !list
+                .tokens
+                .to_string()
+                .split(',')
+                .any(|d| d.trim() == "Default")
+        {
+            list.tokens.extend(parse_tokens(", Default"));
+        }
+    }
+}
+
+fn add_to_types_module(file: &mut syn::File, enums: &[OpenEnum]) -> Result<(), GenerateError> {
+    let module = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+        _ => None,
+    });
+    let Some((_, items)) = module else {
+        return Err(GenerateError::Syntax(
+            "progenitor's output has no `types` module".to_string(),
+        ));
+    };
+    items
+        .iter_mut()
+        .for_each(|item| NullAsEmpty.visit_item_mut(item));
+    items.iter_mut().for_each(derive_default_when_possible);
+    let null_as_default = syn::Ident::new(NULL_AS_DEFAULT, proc_macro2::Span::call_site());
+    items.push(syn::parse_quote! {
+        /// Deserializes `null` as the type's default (an empty list or map).
+        fn #null_as_default<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+            T: ::serde::Deserialize<'de> + ::std::default::Default,
+        {
+            let value: ::std::option::Option<T> = ::serde::Deserialize::deserialize(deserializer)?;
+            Ok(value.unwrap_or_default())
+        }
+    });
+    for e in enums {
+        let tokens = e.tokens();
+        let parsed: syn::File = syn::parse2(quote!(#tokens))
+            .map_err(|err| GenerateError::Syntax(format!("enum {}: {err}", e.name)))?;
+        items.extend(parsed.items);
+    }
+    Ok(())
+}
