@@ -148,8 +148,8 @@ fn quiet_catch_unwind<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 /// These are generator settings: they shape the Rust types, not the API.
 /// - `format: uuid` strings stay `String`: ids are opaque, and the official SDKs' own test
 ///   fixtures use placeholder ids that a `Uuid` would reject.
-/// - `pattern`, `default` and `not` are dropped: the server (and the emulator) validate them.
-///   A pattern would turn a field into a newtype; a default would make progenitor send the
+/// - `pattern`, `minLength`, `maxLength`, `default` and `not` are dropped: the server (and the
+///   emulator) validate them. A pattern or length would turn a field into a checking newtype; a default would make progenitor send the
 ///   default for a field the caller never set (and `client_session_token_ttl` may not be sent
 ///   beside `session_deadline`).
 /// - An object schema with properties and no `additionalProperties` gets
@@ -227,8 +227,8 @@ fn shape_schema(map: &mut Map<String, Value>) {
     if map.get("format").and_then(Value::as_str) == Some("uuid") {
         map.remove("format");
     }
-    if map.get("pattern").is_some_and(Value::is_string) {
-        map.remove("pattern");
+    for limit in ["pattern", "minLength", "maxLength"] {
+        map.remove(limit);
     }
     map.remove("default");
     if map.get("not").is_some_and(Value::is_object) {

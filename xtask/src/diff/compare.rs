@@ -772,9 +772,7 @@ fn limits(b: &View<'_>, h: &View<'_>) -> Vec<(Change, String)> {
     let keys: BTreeSet<&&str> = b.limits.keys().chain(h.limits.keys()).collect();
     let mut out = Vec::new();
     for key in keys {
-        let tightened = Change::Tightened {
-            validated: View::validated(key),
-        };
+        let tightened = Change::Tightened;
         let change = match (b.limits.get(*key), h.limits.get(*key)) {
             (None, Some(new)) => (tightened, format!("{key} {} added", show(new))),
             (Some(old), None) => (Change::Loosened, format!("{key} {} removed", show(old))),

@@ -48,12 +48,9 @@ pub(crate) enum Kind {
     VariantsChanged,
     EnumValueAdded,
     EnumValueRemoved,
-    /// A constraint now rejects values it accepted. `validated`: the generated client checks it
-    /// when it parses a response (string `pattern`/`minLength`/`maxLength` become validating
-    /// newtypes; `additionalProperties: false` becomes `deny_unknown_fields`).
-    Tightened {
-        validated: bool,
-    },
+    /// A constraint now rejects values it accepted. The generated client checks none of them
+    /// when it parses (see `generate::prepare`), so only requests can be affected.
+    Tightened,
     Loosened,
     DefaultChanged {
         retyped: bool,
@@ -173,14 +170,8 @@ fn rule(kind: Kind, dir: Dir) -> (Class, &'static str) {
             Breaking,
             "the variant is gone: code that matches it no longer compiles (the value would parse as unknown)",
         ),
-        (Tightened { .. }, Request) => (Breaking, "a value that was accepted may now be rejected"),
-        (Tightened { validated: true }, Response) => (
-            Breaking,
-            "the client checks it: a response that parsed may now fail to parse",
-        ),
-        (Tightened { validated: false }, Response) => {
-            (Additive, "narrower values; the client does not check this")
-        }
+        (Tightened, Request) => (Breaking, "a value that was accepted may now be rejected"),
+        (Tightened, Response) => (Additive, "narrower values; the client does not check this"),
         (Loosened, Request) => (Additive, "more values are accepted"),
         (Loosened, Response) => (Additive, "the client accepts more values"),
         (DefaultChanged { retyped: true } | NullableChanged { retyped: true }, _) => {
@@ -188,11 +179,11 @@ fn rule(kind: Kind, dir: Dir) -> (Class, &'static str) {
         }
         (DefaultChanged { .. }, Request) => (
             Breaking,
-            "when the caller does not set it, the client sends a different value",
+            "when the caller leaves it unset, the server applies a different value",
         ),
         (DefaultChanged { .. }, Response) => (
             Breaking,
-            "when the server omits it, it reads as a different value",
+            "when the server omits it, it means a different value (the field reads `None` either way)",
         ),
         (NullableChanged { .. }, _) => (
             Additive,

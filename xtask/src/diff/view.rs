@@ -358,33 +358,19 @@ impl<'a> View<'a> {
         self.variants = variants.iter().map(Node::of).collect();
     }
 
-    /// Whether the generated client validates this limit when it parses a value: typify turns a
-    /// string with a `pattern` or a length limit into a checking newtype, and
-    /// `additionalProperties: false` into `deny_unknown_fields`.
-    pub(crate) fn validated(name: &str) -> bool {
-        matches!(
-            name,
-            "pattern" | "minLength" | "maxLength" | "additionalProperties"
-        )
-    }
-
-    /// Does the generator make a named type (struct, enum or newtype) for this schema inline?
+    /// Does the generator make a named type (struct or enum) for this schema inline? Strings
+    /// stay `String` whatever their limits, as the generator drops patterns and lengths.
     fn is_named(&self) -> bool {
-        match self.kind {
-            Kind::Enum | Kind::Struct | Kind::OneOf | Kind::AnyOf | Kind::Not => true,
-            Kind::String => {
-                self.rust_string().is_none()
-                    && ["pattern", "minLength", "maxLength"]
-                        .iter()
-                        .any(|k| self.limits.contains_key(k))
-            }
-            _ => false,
-        }
+        matches!(
+            self.kind,
+            Kind::Enum | Kind::Struct | Kind::OneOf | Kind::AnyOf | Kind::Not
+        )
     }
 
     fn rust_string(&self) -> Option<&'static str> {
         match self.format.as_deref()? {
-            "uuid" => Some("uuid::Uuid"),
+            // Ids are opaque: the generator keeps `format: uuid` strings as `String`.
+            "uuid" => Some("String"),
             "date" => Some("chrono::NaiveDate"),
             "date-time" => Some("chrono::DateTime<chrono::Utc>"),
             "ip" => Some("std::net::IpAddr"),
@@ -417,7 +403,7 @@ impl<'a> View<'a> {
             Kind::Number if self.format.as_deref() == Some("float") => "f32".into(),
             Kind::Number => "f64".into(),
             Kind::Boolean => "bool".into(),
-            Kind::Map => "HashMap<String, _>".into(),
+            Kind::Map => "BTreeMap<String, _>".into(),
             Kind::Object => "serde_json::Map<String, serde_json::Value>".into(),
             Kind::Array => "Vec<_>".into(),
             _ => "serde_json::Value".into(),
@@ -439,7 +425,7 @@ pub(crate) fn rust_type(api: &OpenAPI, node: Node<'_>, name: &str, depth: usize)
     };
     let ty = match view.kind {
         Kind::Array => format!("Vec<{}>", inner(view.items, "Item")),
-        Kind::Map => format!("HashMap<String, {}>", inner(view.values, "Value")),
+        Kind::Map => format!("BTreeMap<String, {}>", inner(view.values, "Value")),
         _ => own,
     };
     if schema.schema_data.nullable {
@@ -460,8 +446,9 @@ pub(crate) fn type_name(node: Node<'_>, suggested: &str) -> String {
     }
 }
 
-/// Is the generated field an `Option`? typify leaves out `Option` for optional arrays, maps and
-/// properties with a default (they use `#[serde(default)]`), and adds it for `nullable`.
+/// Is the generated field an `Option`? typify leaves out `Option` for optional arrays and maps
+/// (they use `#[serde(default)]`), and adds it for `nullable`. Defaults do not count: the
+/// generator drops them, so an unset field is not sent.
 pub(crate) fn field_is_option(api: &OpenAPI, node: Node<'_>, required: bool) -> bool {
     match node {
         Node::Ref(_) => !required,
@@ -469,7 +456,7 @@ pub(crate) fn field_is_option(api: &OpenAPI, node: Node<'_>, required: bool) -> 
             let data = &schema.schema_data;
             let kind = View::of(api, schema).kind;
             data.nullable
-                || !(required || data.default.is_some() || matches!(kind, Kind::Array | Kind::Map))
+                || !(required || matches!(kind, Kind::Array | Kind::Map))
         }
     }
 }
