@@ -455,8 +455,7 @@ pub(crate) fn field_is_option(api: &OpenAPI, node: Node<'_>, required: bool) -> 
         Node::Inline(schema) => {
             let data = &schema.schema_data;
             let kind = View::of(api, schema).kind;
-            data.nullable
-                || !(required || matches!(kind, Kind::Array | Kind::Map))
+            data.nullable || !(required || matches!(kind, Kind::Array | Kind::Map))
         }
     }
 }
