@@ -1,1 +1,37 @@
-//! Placeholder: see issue 3.
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod key;
+mod message;
+mod middleware;
+mod signer;
+
+pub use key::{Backend, KeyError, MAX_KEY_BITS, MIN_KEY_BITS, PublicKey, SigningKey};
+pub use message::{VerifyError, signed_message, verify};
+pub use middleware::SigningMiddleware;
+pub use signer::{
+    Clock, NonceSource, SignError, SignedParts, Signer, SignerError, SystemClock, UuidNonces,
+};
+pub use url::Url;
+
+/// The header that carries the signature. (`http` keeps header names in lowercase; HTTP
+/// header names are case-insensitive.)
+pub const AUTH_DIGEST_HEADER: &str = "x-yoti-auth-digest";
+/// The header that names the SDK.
+pub const SDK_HEADER: &str = "x-yoti-sdk";
+/// The header that gives the SDK's version.
+pub const SDK_VERSION_HEADER: &str = "x-yoti-sdk-version";
+/// The value of [`SDK_HEADER`]: `Rust`.
+pub const SDK: &str = "Rust";
+/// The value of [`SDK_VERSION_HEADER`]: `Rust-` and this crate's version.
+pub const SDK_VERSION: &str = concat!("Rust-", env!("CARGO_PKG_VERSION"));
+
+// Compile-time checks: everything a client holds can be shared between threads.
+const _: () = {
+    const fn shareable<T: Send + Sync>() {}
+    shareable::<SigningKey>();
+    shareable::<PublicKey>();
+    shareable::<Signer>();
+    shareable::<SigningMiddleware>();
+};

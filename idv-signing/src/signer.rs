@@ -1,0 +1,349 @@
+//! The pure signing core: the query parameters, the message and the digest for one request.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use http::header::{ACCEPT, HeaderName, HeaderValue};
+use url::Url;
+
+use crate::{
+    AUTH_DIGEST_HEADER, Backend, SDK, SDK_HEADER, SDK_VERSION, SDK_VERSION_HEADER, SigningKey,
+    signed_message,
+};
+
+/// The source of the `timestamp` query parameter.
+///
+/// Any `Fn() -> u64` closure is a clock, which makes tests easy:
+///
+/// ```
+/// # use idv_signing::{Signer, SigningKey};
+/// # let key = SigningKey::from_pem(include_str!("../tests/data/test-rsa2048-pkcs1.pem")).unwrap();
+/// let signer = Signer::new("sdk-id", key, "https://api.yoti.com/idverify/v1")?
+///     .with_clock(|| 1_480_509_893);
+/// # Ok::<(), idv_signing::SignerError>(())
+/// ```
+pub trait Clock: Send + Sync + 'static {
+    /// The timestamp to sign. The API documents Unix time in seconds.
+    fn timestamp(&self) -> u64;
+}
+
+impl<F: Fn() -> u64 + Send + Sync + 'static> Clock for F {
+    fn timestamp(&self) -> u64 {
+        self()
+    }
+}
+
+/// The default [`Clock`]: the system clock, in Unix seconds.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn timestamp(&self) -> u64 {
+        // A clock set before 1970 gives 0, which the API will reject: better than a panic.
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs())
+    }
+}
+
+/// The source of the `nonce` query parameter: a fresh value for every request and retry.
+///
+/// Any `Fn() -> String` closure is a nonce source.
+pub trait NonceSource: Send + Sync + 'static {
+    /// A new nonce.
+    fn nonce(&self) -> String;
+}
+
+impl<F: Fn() -> String + Send + Sync + 'static> NonceSource for F {
+    fn nonce(&self) -> String {
+        self()
+    }
+}
+
+/// The default [`NonceSource`]: a random UUID v4 in lowercase hyphenated form, as the
+/// official SDKs send.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct UuidNonces;
+
+impl NonceSource for UuidNonces {
+    fn nonce(&self) -> String {
+        uuid::Uuid::new_v4().to_string()
+    }
+}
+
+/// Why a [`Signer`] could not be made.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignerError {
+    /// The base URL does not parse, or cannot have paths under it.
+    #[error(
+        "invalid base URL `{url}`: {reason} (expected e.g. `https://api.yoti.com/idverify/v1` \
+         or `https://api.yoti.com/sandbox/idverify/v1`)"
+    )]
+    InvalidBaseUrl {
+        /// The base URL that was given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The SDK id is empty.
+    #[error("the SDK id is empty: pass the SDK id from the Yoti Hub (YOTI_CLIENT_SDK_ID)")]
+    EmptySdkId,
+}
+
+/// Why a request could not be signed. It is then never sent.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignError {
+    /// The request URL is not under the signer's base URL (scheme, host, port and path
+    /// prefix must all match), so there is no relative path to sign.
+    #[error(
+        "cannot sign a request to `{url}`: it is not under the signer's base URL `{base}` \
+         (build request URLs from that base, or make a Signer for this base)"
+    )]
+    OutsideBase {
+        /// The request URL.
+        url: String,
+        /// The signer's base URL.
+        base: String,
+    },
+    /// The request body is a stream, so its bytes cannot be signed.
+    #[error(
+        "cannot sign a request with a streaming body: the signature covers the exact body bytes, \
+         so give the body as bytes (e.g. a Vec<u8> or a String)"
+    )]
+    StreamingBody,
+    /// The cryptographic backend failed.
+    #[error("RSA signing failed in the {backend:?} backend")]
+    Signing {
+        /// The backend that failed.
+        backend: Backend,
+    },
+}
+
+/// Everything the signer produced for one request: each stage on its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignedParts {
+    /// The URL to send: the request URL with `sdkId` (unless it had one), `nonce` and
+    /// `timestamp` appended to its query.
+    pub url: Url,
+    /// The exact string that was signed (see [`signed_message`]).
+    pub message: String,
+    /// The signature, in standard padded base64: the `X-Yoti-Auth-Digest` header value.
+    pub digest: String,
+}
+
+/// Signs requests for one SDK id and API base URL.
+///
+/// The core is pure: [`Signer::sign_parts`] takes a method, URL and body and returns the
+/// final URL, the message and the digest, with the clock and the nonce source injected.
+/// [`Signer::sign_request`] applies that to a `reqwest::Request`, and
+/// [`SigningMiddleware`](crate::SigningMiddleware) does so for every request a client sends.
+///
+/// ```
+/// use idv_signing::{Signer, SigningKey, Url};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let key = SigningKey::from_pem(include_str!("../tests/data/test-rsa2048-pkcs1.pem"))?;
+/// let signer = Signer::new("my-sdk-id", key, "https://api.yoti.com/idverify/v1")?
+///     .with_clock(|| 1_480_509_893)
+///     .with_nonce_source(|| "b88ad843-13cc-44ba-a3e0-053f71d89b1f".to_owned());
+///
+/// let url = Url::parse("https://api.yoti.com/idverify/v1/sessions")?;
+/// let parts = signer.sign_parts("POST", &url, Some(b"{}"))?;
+/// assert_eq!(
+///     parts.url.as_str(),
+///     "https://api.yoti.com/idverify/v1/sessions?sdkId=my-sdk-id\
+///      &nonce=b88ad843-13cc-44ba-a3e0-053f71d89b1f&timestamp=1480509893"
+/// );
+/// assert_eq!(
+///     parts.message,
+///     "POST&/sessions?sdkId=my-sdk-id&nonce=b88ad843-13cc-44ba-a3e0-053f71d89b1f\
+///      &timestamp=1480509893&e30="
+/// );
+/// # Ok(())
+/// # }
+/// ```
+///
+/// A `Signer` is `Send + Sync`; clones share the key.
+#[derive(Clone)]
+pub struct Signer {
+    sdk_id: String,
+    key: Arc<SigningKey>,
+    base: Url,
+    clock: Arc<dyn Clock>,
+    nonces: Arc<dyn NonceSource>,
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Signer")
+            .field("sdk_id", &self.sdk_id)
+            .field("base_url", &self.base.as_str())
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Signer {
+    /// A signer for `sdk_id` with `key`, for requests under `base_url`, e.g.
+    /// `https://api.yoti.com/idverify/v1`, `https://api.yoti.com/sandbox/idverify/v1` or
+    /// `http://127.0.0.1:8080/idverify/v1`. The base path is not part of what is signed.
+    ///
+    /// It uses the [`SystemClock`] and [`UuidNonces`]; see [`Signer::with_clock`] and
+    /// [`Signer::with_nonce_source`].
+    ///
+    /// # Errors
+    ///
+    /// [`SignerError::EmptySdkId`], or [`SignerError::InvalidBaseUrl`] when `base_url` does
+    /// not parse, cannot have paths under it, or has a query or fragment.
+    pub fn new(
+        sdk_id: impl Into<String>,
+        key: SigningKey,
+        base_url: &str,
+    ) -> Result<Self, SignerError> {
+        let sdk_id = sdk_id.into();
+        if sdk_id.is_empty() {
+            return Err(SignerError::EmptySdkId);
+        }
+        let invalid = |reason: &str| SignerError::InvalidBaseUrl {
+            url: base_url.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let base = Url::parse(base_url).map_err(|error| invalid(&error.to_string()))?;
+        if base.cannot_be_a_base() || base.host().is_none() {
+            return Err(invalid("it has no host to send requests to"));
+        }
+        if base.query().is_some() || base.fragment().is_some() {
+            return Err(invalid("a base URL has no query or fragment"));
+        }
+        Ok(Signer {
+            sdk_id,
+            key: Arc::new(key),
+            base,
+            clock: Arc::new(SystemClock),
+            nonces: Arc::new(UuidNonces),
+        })
+    }
+
+    /// Uses `clock` for the `timestamp` parameter.
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Uses `nonces` for the `nonce` parameter.
+    #[must_use]
+    pub fn with_nonce_source(mut self, nonces: impl NonceSource) -> Self {
+        self.nonces = Arc::new(nonces);
+        self
+    }
+
+    /// The SDK id that goes in the `sdkId` parameter.
+    pub fn sdk_id(&self) -> &str {
+        &self.sdk_id
+    }
+
+    /// The base URL that request paths are relative to.
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    /// The signing key.
+    pub fn key(&self) -> &SigningKey {
+        &self.key
+    }
+
+    /// Signs a request: appends `sdkId` (unless the query already has one), a fresh `nonce`
+    /// and the `timestamp` to the URL's query, builds the message from the method, the path
+    /// relative to the base URL, the query and the body, and signs it.
+    ///
+    /// # Errors
+    ///
+    /// [`SignError::OutsideBase`] when `url` is not under the base URL;
+    /// [`SignError::Signing`] if the backend fails.
+    pub fn sign_parts(
+        &self,
+        method: &str,
+        url: &Url,
+        body: Option<&[u8]>,
+    ) -> Result<SignedParts, SignError> {
+        self.relative_path(url)?;
+        let mut url = url.clone();
+        {
+            let has_sdk_id = url.query_pairs().any(|(name, _)| name == "sdkId");
+            let mut query = url.query_pairs_mut();
+            if !has_sdk_id {
+                query.append_pair("sdkId", &self.sdk_id);
+            }
+            query
+                .append_pair("nonce", &self.nonces.nonce())
+                .append_pair("timestamp", &self.clock.timestamp().to_string());
+        }
+        let path_and_query = format!(
+            "{}?{}",
+            self.relative_path(&url)?,
+            url.query().unwrap_or_default()
+        );
+        let message = signed_message(method, &path_and_query, body);
+        let digest = self.key.sign(message.as_bytes())?;
+        Ok(SignedParts {
+            url,
+            message,
+            digest,
+        })
+    }
+
+    /// Signs `request` in place: sets its URL to the signed one and adds the headers
+    /// `X-Yoti-Auth-Digest`, `X-Yoti-SDK: Rust`, `X-Yoti-SDK-Version: Rust-<version>`, and
+    /// `Accept: application/json` unless it already has an `Accept` header.
+    ///
+    /// # Errors
+    ///
+    /// As [`Signer::sign_parts`], and [`SignError::StreamingBody`] when the body is a
+    /// stream. On error the request is left unchanged.
+    pub fn sign_request(&self, request: &mut reqwest::Request) -> Result<(), SignError> {
+        let body = match request.body() {
+            None => None,
+            Some(body) => Some(body.as_bytes().ok_or(SignError::StreamingBody)?),
+        };
+        let parts = self.sign_parts(request.method().as_str(), request.url(), body)?;
+        let digest = HeaderValue::try_from(parts.digest).map_err(|_| SignError::Signing {
+            backend: self.key.backend(),
+        })?;
+        *request.url_mut() = parts.url;
+        let headers = request.headers_mut();
+        headers.insert(HeaderName::from_static(AUTH_DIGEST_HEADER), digest);
+        headers.insert(
+            HeaderName::from_static(SDK_HEADER),
+            HeaderValue::from_static(SDK),
+        );
+        headers.insert(
+            HeaderName::from_static(SDK_VERSION_HEADER),
+            HeaderValue::from_static(SDK_VERSION),
+        );
+        headers
+            .entry(ACCEPT)
+            .or_insert(HeaderValue::from_static("application/json"));
+        Ok(())
+    }
+
+    /// The part of `url`'s path below the base URL's path (empty or starting with `/`).
+    fn relative_path<'u>(&self, url: &'u Url) -> Result<&'u str, SignError> {
+        let base = &self.base;
+        let base_path = base.path().trim_end_matches('/');
+        let relative = (url.scheme() == base.scheme()
+            && url.host() == base.host()
+            && url.port_or_known_default() == base.port_or_known_default())
+        .then(|| url.path().strip_prefix(base_path))
+        .flatten()
+        .filter(|rest| rest.is_empty() || rest.starts_with('/'));
+        relative.ok_or_else(|| SignError::OutsideBase {
+            url: url.to_string(),
+            base: base.to_string(),
+        })
+    }
+}
