@@ -89,12 +89,11 @@ impl Client {
     /// Use it to put your own middleware (retries, tracing) in front of the signer, or to
     /// bring your own `reqwest::Client`.
     ///
-    /// ```
+    /// ```no_run
     /// use idv_api::idv_signing::{Signer, SigningKey};
     ///
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let pem = include_str!("../../idv-signing/tests/data/test-rsa2048-pkcs1.pem");
-    /// let key = SigningKey::from_pem(pem)?;
+    /// let key = SigningKey::from_pem_file("keys/my-sandbox-app.pem")?;
     /// let signer = Signer::new("my-sdk-id", key, idv_api::SANDBOX_URL)?;
     /// let client = idv_api::Client::builder(signer)
     ///     .timeouts(std::time::Duration::from_secs(5), std::time::Duration::from_secs(60))

@@ -21,9 +21,20 @@ async fn an_https_request_attempts_a_tls_handshake() {
     let signer = Signer::new("sdk-id", SigningKey::from_pem(KEY).unwrap(), &base).unwrap();
     let client = Client::builder(signer).build().unwrap();
 
-    let err = client.get_session().session_id("s1").send().await.unwrap_err();
+    let err = client
+        .get_session()
+        .session_id("s1")
+        .send()
+        .await
+        .unwrap_err();
     let chain = format!("{err:#}");
-    assert!(!chain.contains("scheme is not http"), "no TLS support: {chain}");
-    assert!(matches!(err, idv_api::Error::CommunicationError(ref e) if e.is_connect()), "{chain}");
+    assert!(
+        !chain.contains("scheme is not http"),
+        "no TLS support: {chain}"
+    );
+    assert!(
+        matches!(err, idv_api::Error::CommunicationError(ref e) if e.is_connect()),
+        "{chain}"
+    );
     server.await.unwrap();
 }
