@@ -3,10 +3,7 @@
 
 #![cfg(any(feature = "rustls", feature = "native-tls"))]
 
-use idv_api::Client;
-use idv_api::idv_signing::{Signer, SigningKey};
-
-const KEY: &str = include_str!("../../idv-signing/tests/data/test-rsa2048-pkcs1.pem");
+mod common;
 
 /// A TLS client talking to a server that hangs up fails in the handshake. A client without TLS
 /// never gets that far: it refuses the `https` scheme.
@@ -18,8 +15,7 @@ async fn an_https_request_attempts_a_tls_handshake() {
         let (socket, _) = listener.accept().await.unwrap();
         drop(socket); // hang up during the handshake
     });
-    let signer = Signer::new("sdk-id", SigningKey::from_pem(KEY).unwrap(), &base).unwrap();
-    let client = Client::builder(signer).build().unwrap();
+    let client = common::builder("sdk-id", &base).build().unwrap();
 
     let err = client
         .get_session()

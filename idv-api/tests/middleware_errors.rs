@@ -2,12 +2,12 @@
 //! panic, never lost, and the request is not sent.
 
 use http::Extensions;
-use idv_api::idv_signing::{SignError, Signer, SigningKey};
+use idv_api::idv_signing::SignError;
 use idv_api::{Client, ErrorExt};
 use reqwest::{Request, Response};
 use reqwest_middleware::{Middleware, Next};
 
-const KEY: &str = include_str!("../../idv-signing/tests/data/test-rsa2048-pkcs1.pem");
+mod common;
 
 /// Nothing listens on port 1: were a request sent, the error would be a connection error.
 const NOWHERE: &str = "http://127.0.0.1:1/idverify/v1";
@@ -50,8 +50,10 @@ impl Middleware for Redirect {
 }
 
 fn client_with(middleware: impl Middleware) -> Client {
-    let signer = Signer::new("sdk-id", SigningKey::from_pem(KEY).unwrap(), NOWHERE).unwrap();
-    Client::builder(signer).with(middleware).build().unwrap()
+    common::builder("sdk-id", NOWHERE)
+        .with(middleware)
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -95,8 +97,7 @@ async fn a_signing_error_is_kept_and_typed() {
 
 #[tokio::test]
 async fn a_connection_error_is_not_mistaken_for_a_middleware_error() {
-    let signer = Signer::new("sdk-id", SigningKey::from_pem(KEY).unwrap(), NOWHERE).unwrap();
-    let client = Client::builder(signer).build().unwrap();
+    let client = common::builder("sdk-id", NOWHERE).build().unwrap();
     let err = client
         .get_session()
         .session_id("s1")

@@ -6,14 +6,14 @@ use std::sync::{Arc, Mutex};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::IntoResponse;
-use idv_api::idv_signing::{Signer, SigningKey};
 use idv_api::types::{
     CreateSessionPayload, CreateSessionResponse, GetSessionResult, ResponseConfig,
     SupportedDocumentsResponse,
 };
 use idv_api::{Client, MediaContentExt, ResponseValue};
 
-const KEY: &str = include_str!("../../idv-signing/tests/data/test-rsa2048-pkcs1.pem");
+mod common;
+
 const SDK_ID: &str = "a1b2c3d4-e5f6-7890-abcd-ef0123456789";
 
 /// What the server saw of one request.
@@ -93,8 +93,7 @@ async fn start() -> (Client, Log) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}/idverify/v1", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let signer = Signer::new(SDK_ID, SigningKey::from_pem(KEY).unwrap(), &base).unwrap();
-    (Client::builder(signer).build().unwrap(), log)
+    (common::builder(SDK_ID, &base).build().unwrap(), log)
 }
 
 fn last(log: &Log) -> Seen {
