@@ -23,6 +23,8 @@ pub fn dir(test: &str) -> Option<PathBuf> {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("{test}: {shown} is missing, and CI=true requires the shared conformance data");
     }
-    eprintln!("skipping {test}: {shown} is absent (it holds other projects' data and is never committed)");
+    eprintln!(
+        "skipping {test}: {shown} is absent (it holds other projects' data and is never committed)"
+    );
     None
 }

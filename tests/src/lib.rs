@@ -1,3 +1,413 @@
 //! A local emulator of the Yoti IDV API and its sandbox, and the workspace's end-to-end tests.
+//!
+//! The emulator is a real HTTP server on 127.0.0.1. It serves the API under `/idverify/v1`
+//! (like production: the sandbox's response-config operations answer 404 there) and under
+//! `/sandbox/idverify/v1` (with them). Both share one application and one set of sessions.
+//!
+//! - **Authentication**, as the service does it: every request must carry the
+//!   `sdkId`, `nonce` and `timestamp` query parameters and an `X-Yoti-Auth-Digest` that
+//!   [`idv_signing::verify`] accepts with the application's public key. A missing or bad
+//!   signature, another SDK id, a nonce already seen and a timestamp more than the tolerance
+//!   (5 minutes by default) from the clock each get 401 with an `ApiError` body that says
+//!   which. Timestamps may be Unix seconds (as the API reference says) or milliseconds (as the
+//!   official SDKs send), and `GET /supported-documents` needs no `sdkId` (the official SDKs
+//!   send none).
+//! - **Validation** against the request schemas of `spec/idv.yaml`, read when the emulator
+//!   starts (the file named by [`SPEC_ENV`] if set, else the spec this crate was built with).
+//!   Objects are closed: a property the spec does not describe is an error, so a misspelled
+//!   field is caught. A bad body gets 400 `PAYLOAD_VALIDATION` with one `errors[]` entry per bad
+//!   property, e.g. `{"property": "requested_checks[0].type", "message": "is required"}`.
+//! - **Sessions** in memory. A new session behaves as if its user went through the flow at
+//!   once: it has the documents, liveness and face captures that its requested checks, tasks
+//!   and required documents need, a task for each requested task and a check for each requested
+//!   check. Checks report what the sandbox response configuration says (the session's own over
+//!   the application's, check type by check type), or approve; extraction tasks extract the
+//!   configured `document_fields` (served as their JSON media). Until `async_report_delay` has
+//!   passed, checks are `PENDING` and deleting the session (or its media) answers 409. Images
+//!   are a 1x1 PNG, supplementary documents a one-page PDF, and a ZOOM facemap is held back
+//!   (204). Unknown ids get 404 with an `ApiError`.
+//!
+//! Every error response, axum's own included, has an `ApiError` JSON body. The emulator
+//! never panics on a request.
+//!
+//! # Example
+//!
+//! ```
+//! use idv_api::types::{CheckType, CreateSessionPayload, RequestedCheck};
+//! use idv_emulator::Emulator;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = Emulator::start().await?;
+//! let client = idv_api::Client::from_key_file(
+//!     &emulator.sandbox_url(),
+//!     emulator.sdk_id(),
+//!     emulator.key_path(),
+//! )?;
+//!
+//! let check = RequestedCheck {
+//!     type_: CheckType::IdDocumentAuthenticity,
+//!     config: None,
+//!     extra: Default::default(),
+//! };
+//! let payload = CreateSessionPayload::builder().requested_checks(vec![check]);
+//! let created = client.create_session().body(payload).send().await?;
+//! let session_id = created.session_id.clone().unwrap_or_default();
+//!
+//! let session = client.get_session().session_id(&session_id).send().await?;
+//! assert_eq!(session.checks[0].type_, Some(CheckType::IdDocumentAuthenticity));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Standalone, `cargo run -p idv-emulator` prints its base URLs, its SDK id and the PEM key a
+//! client should sign with; see `tests/README.md`.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 pub mod conformance;
+mod documents;
+mod schema;
+mod server;
+mod sessions;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use axum::serve::ListenerExt;
+use bytes::Bytes;
+use idv_signing::PublicKey;
+use serde_json::{Value, json};
+
+use crate::schema::Spec;
+use crate::server::App;
+use crate::sessions::Session;
+
+/// The environment variable that names a spec file to use instead of the built-in one.
+pub const SPEC_ENV: &str = "IDV_EMULATOR_SPEC";
+
+/// The SDK id of the emulator's application, unless [`Builder::sdk_id`] says otherwise.
+pub const DEFAULT_SDK_ID: &str = "7f2a6c1e-5b3d-4e8f-9a0b-1c2d3e4f5a6b";
+
+/// How far a request's timestamp may be from the clock, unless
+/// [`Builder::timestamp_tolerance`] says otherwise.
+pub const DEFAULT_TIMESTAMP_TOLERANCE: Duration = Duration::from_secs(300);
+
+/// The spec this crate was built with.
+pub(crate) const EMBEDDED_SPEC: &str = include_str!("../../spec/idv.yaml");
+
+/// The application's public key, and where its private key is: the workspace's test key.
+const PUBLIC_KEY: &str = include_str!("../../idv-signing/tests/data/test-rsa2048-pub.pem");
+const KEY_FILE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../idv-signing/tests/data/test-rsa2048-pkcs1.pem"
+);
+
+/// Why the emulator could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// The spec file named by [`SPEC_ENV`] could not be read.
+    #[error("cannot read the spec file `{}` (named by {SPEC_ENV}): {source}", path.display())]
+    SpecFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The spec is not a usable OpenAPI document.
+    #[error("the spec cannot be used: {0}")]
+    Spec(String),
+    /// The application's public key did not load.
+    #[error("the application's public key does not load: {0}")]
+    Key(#[from] idv_signing::KeyError),
+    /// The port is taken, or loopback is not available.
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind {
+        /// The port asked for (0 for any).
+        port: u16,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Media content that a test adds to a session with [`Emulator::add_media`].
+#[derive(Clone, Debug)]
+pub enum Media {
+    /// These bytes, served with this content type.
+    Bytes {
+        /// The `Content-Type` to answer with.
+        content_type: String,
+        /// The content.
+        bytes: Bytes,
+    },
+    /// `len` bytes made as the client reads them, never held in memory whole: the byte at
+    /// offset `i` is `(i % 251) as u8`. For testing that large media streams.
+    Generated {
+        /// The `Content-Type` to answer with.
+        content_type: String,
+        /// How many bytes.
+        len: u64,
+    },
+    /// Media that regulations prevent the API from returning: 204 No Content.
+    HeldBack,
+}
+
+/// What the emulator has seen, for tests to assert on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Requests that passed authentication.
+    pub authenticated: u64,
+    /// Requests refused with 401, replays included.
+    pub unauthorized: u64,
+    /// Requests refused because their nonce had been used before.
+    pub replayed_nonces: u64,
+}
+
+/// Configures an [`Emulator`]; from [`Emulator::builder`].
+#[derive(Clone, Debug)]
+pub struct Builder {
+    sdk_id: String,
+    tolerance: Duration,
+    spec: Option<String>,
+    port: u16,
+}
+
+impl Builder {
+    /// The SDK id of the emulator's application (default [`DEFAULT_SDK_ID`]).
+    #[must_use]
+    pub fn sdk_id(mut self, sdk_id: impl Into<String>) -> Self {
+        self.sdk_id = sdk_id.into();
+        self
+    }
+
+    /// How far a request's timestamp may be from the clock (default
+    /// [`DEFAULT_TIMESTAMP_TOLERANCE`]).
+    #[must_use]
+    pub fn timestamp_tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// The OpenAPI document (YAML) whose request schemas bodies are checked against, instead
+    /// of the file named by [`SPEC_ENV`] or the built-in spec.
+    #[must_use]
+    pub fn spec(mut self, yaml: impl Into<String>) -> Self {
+        self.spec = Some(yaml.into());
+        self
+    }
+
+    /// The port to listen on, on 127.0.0.1 (default 0: one the system chooses).
+    #[must_use]
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Starts the server on the current Tokio runtime. It stops when the [`Emulator`] is
+    /// dropped.
+    ///
+    /// # Errors
+    ///
+    /// A [`StartError`] when the spec or the key cannot be used or the port is taken.
+    pub async fn start(self) -> Result<Emulator, StartError> {
+        let yaml = match (self.spec, std::env::var_os(SPEC_ENV)) {
+            (Some(yaml), _) => yaml,
+            (None, Some(path)) => {
+                let path = PathBuf::from(path);
+                std::fs::read_to_string(&path)
+                    .map_err(|source| StartError::SpecFile { path, source })?
+            }
+            (None, None) => EMBEDDED_SPEC.to_owned(),
+        };
+        let spec = Spec::from_yaml(&yaml).map_err(StartError::Spec)?;
+        let public_key = PublicKey::from_pem(PUBLIC_KEY)?;
+        let app = Arc::new(App::new(self.sdk_id, public_key, self.tolerance, spec));
+        let bind = |source| StartError::Bind {
+            port: self.port,
+            source,
+        };
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port))
+            .await
+            .map_err(bind)?;
+        let addr = listener.local_addr().map_err(bind)?;
+        // Replies go out as soon as they are written, as from a real API server.
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let router = server::router(app.clone());
+        let server = tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, router).await {
+                eprintln!("idv-emulator: the server stopped: {error}");
+            }
+        });
+        let key_path = Path::new(KEY_FILE);
+        Ok(Emulator {
+            addr,
+            app,
+            key_path: key_path
+                .canonicalize()
+                .unwrap_or_else(|_| key_path.to_owned()),
+            server,
+        })
+    }
+}
+
+/// A running emulator. Dropping it stops the server.
+pub struct Emulator {
+    addr: SocketAddr,
+    app: Arc<App>,
+    key_path: PathBuf,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("addr", &self.addr)
+            .field("sdk_id", &self.app.sdk_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl Emulator {
+    /// An emulator with the defaults, started: see [`Builder::start`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Builder::start`].
+    pub async fn start() -> Result<Emulator, StartError> {
+        Emulator::builder().start().await
+    }
+
+    /// A [`Builder`] with the defaults.
+    pub fn builder() -> Builder {
+        Builder {
+            sdk_id: DEFAULT_SDK_ID.to_owned(),
+            tolerance: DEFAULT_TIMESTAMP_TOLERANCE,
+            spec: None,
+            port: 0,
+        }
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The production-like base URL, e.g. `http://127.0.0.1:41234/idverify/v1`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/idverify/v1", self.addr)
+    }
+
+    /// The sandbox base URL, e.g. `http://127.0.0.1:41234/sandbox/idverify/v1`.
+    pub fn sandbox_url(&self) -> String {
+        format!("http://{}/sandbox/idverify/v1", self.addr)
+    }
+
+    /// The SDK id of the emulator's application.
+    pub fn sdk_id(&self) -> &str {
+        &self.app.sdk_id
+    }
+
+    /// The PEM private key to sign with: the workspace's test key
+    /// (`idv-signing/tests/data/test-rsa2048-pkcs1.pem`), whose public key the emulator holds.
+    pub fn key_path(&self) -> &Path {
+        &self.key_path
+    }
+
+    /// Inserts a session whose `GET` body is `body`, as it is: for testing what a client does
+    /// with responses the spec does not describe. Its id is `body["session_id"]` if that is a
+    /// string, else a new one (written into the body). Returns the id.
+    pub fn insert_session(&self, mut body: Value) -> String {
+        let id = match body.get("session_id").and_then(Value::as_str) {
+            Some(id) => id.to_owned(),
+            None => {
+                let id = uuid::Uuid::new_v4().to_string();
+                if let Value::Object(fields) = &mut body {
+                    fields.insert("session_id".into(), json!(id));
+                }
+                id
+            }
+        };
+        let session = Session::raw(body, self.app.now());
+        self.app.store().sessions.insert(id.clone(), session);
+        id
+    }
+
+    /// Adds a media item to a session and returns its id, or `None` when there is no such
+    /// session.
+    pub fn add_media(&self, session_id: &str, media: Media) -> Option<String> {
+        let now = self.app.now();
+        let mut store = self.app.store();
+        let (session, _) = store.session(session_id, now)?;
+        Some(session.add_test_media(media))
+    }
+
+    /// Creates a session as complete as a real one after its user finished: an ID document
+    /// with a page, a frame, its photo and extracted fields, a supplementary document, a ZOOM
+    /// liveness capture, and authenticity, face match, liveness and text data checks. Returns
+    /// its id. For demos and benchmarks (`idv-emulator --demo-session`).
+    pub fn demo_session(&self) -> String {
+        let payload = demo_payload();
+        let (id, session) = Session::create(&payload, self.app.now());
+        self.app.store().sessions.insert(id.clone(), session);
+        id
+    }
+
+    /// Moves the sessions' clock forward: TTLs count down and checks held back by
+    /// `async_report_delay` complete, without waiting. Authentication keeps the real clock.
+    pub fn advance(&self, by: Duration) {
+        self.app.advance(by);
+    }
+
+    /// What it has seen so far.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            authenticated: self.app.authenticated.load(Ordering::Relaxed),
+            unauthorized: self.app.unauthorized.load(Ordering::Relaxed),
+            replayed_nonces: self.app.replayed.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// The `POST /sessions` payload behind [`Emulator::demo_session`].
+fn demo_payload() -> Value {
+    json!({
+        "client_session_token_ttl": 600,
+        "resources_ttl": 90_000,
+        "user_tracking_id": "demo-user",
+        "requested_checks": [
+            {"type": "ID_DOCUMENT_AUTHENTICITY", "config": {"manual_check": "NEVER"}},
+            {"type": "ID_DOCUMENT_FACE_MATCH", "config": {"manual_check": "FALLBACK"}},
+            {"type": "LIVENESS"}
+        ],
+        "requested_tasks": [
+            {"type": "ID_DOCUMENT_TEXT_DATA_EXTRACTION", "config": {"manual_check": "FALLBACK"}},
+            {"type": "SUPPLEMENTARY_DOCUMENT_TEXT_DATA_EXTRACTION", "config": {"manual_check": "NEVER"}}
+        ],
+        "required_documents": [{"type": "ID_DOCUMENT"}]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_payload_is_valid() {
+        let spec = Spec::from_yaml(EMBEDDED_SPEC).unwrap();
+        assert_eq!(spec.validate("createSession", &demo_payload()), Ok(()));
+    }
+}

@@ -1,0 +1,304 @@
+//! The whole IDV flow, step by step: create a session, show the URL the end user opens,
+//! configure the sandbox's results, read the session's checks, fetch a media item, and delete
+//! the session.
+//!
+//! ```text
+//! cargo run -p idv-api --example quickstart
+//! ```
+//!
+//! With `YOTI_CLIENT_SDK_ID` and `YOTI_KEY_FILE_PATH` set, it talks to the Yoti sandbox.
+//! Without them, it starts the local emulator (`idv-emulator`) in-process and talks to that.
+
+use std::error::Error;
+use std::process::ExitCode;
+
+use idv_api::types::{
+    ApiError, CheckType, CreateSessionPayload, GetSessionResult, ManualCheck, RequestedCheck,
+    RequestedCheckConfig, RequestedTask, RequestedTaskConfig, RequiredDocument,
+    RequiredDocumentType, ResponseConfig, SdkConfig, TaskType,
+};
+use idv_api::{Client, KEY_FILE_ENV, MediaContentExt, SANDBOX_URL, SDK_ID_ENV};
+use idv_emulator::Emulator;
+use serde_json::json;
+
+type Result<T, E = Box<dyn Error>> = std::result::Result<T, E>;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("\nerror: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<()> {
+    println!("Yoti IDV quickstart\n");
+    // Keep the emulator (when there is one) alive until the end.
+    let (client, emulator) = connect().await?;
+
+    step(1, "Create a session", "POST /sessions");
+    let payload = session_payload();
+    let created = client
+        .create_session()
+        .body(payload)
+        .send()
+        .await
+        .map_err(api)?;
+    let session_id = created
+        .session_id
+        .clone()
+        .ok_or("the response has no session_id")?;
+    let token = created.client_session_token.clone().unwrap_or_default();
+    println!("   session id:           {session_id}");
+    println!(
+        "   client session token: {token} (valid for {} s)",
+        created.client_session_token_ttl.unwrap_or_default()
+    );
+    // The web flow is served under the API's base URL; the emulator has none, so show the
+    // address the user would open in production.
+    let web = match &emulator {
+        Some(_) => idv_api::PRODUCTION_URL,
+        None => SANDBOX_URL,
+    };
+    println!("   The end user opens this page to capture their document and face:");
+    println!("   {web}/web/index.html?sessionID={session_id}&sessionToken={token}");
+
+    step(
+        2,
+        "Configure this session's sandbox results",
+        "PUT /sessions/{id}/response-config",
+    );
+    client
+        .put_session_response_config()
+        .session_id(&session_id)
+        .body(sandbox_results()?)
+        .send()
+        .await
+        .map_err(api)?;
+    println!("   authenticity and face match approve; text extraction finds Jane Doe");
+
+    step(3, "Fetch the session", "GET /sessions/{id}");
+    let session = client
+        .get_session()
+        .session_id(&session_id)
+        .send()
+        .await
+        .map_err(api)?;
+    print_session(&session);
+
+    step(
+        4,
+        "Fetch a media item",
+        "GET /sessions/{id}/media/{mediaId}/content",
+    );
+    match first_media(&session) {
+        None => {
+            println!("   the session has no media yet (the end user has not captured anything)")
+        }
+        Some((what, media_id)) => {
+            let response = client
+                .get_media_content()
+                .session_id(&session_id)
+                .media_id(&media_id)
+                .send()
+                .await
+                .map_err(api)?;
+            match response.into_media() {
+                None => println!("   {what}: held back (204): regulations prevent returning it"),
+                Some(media) => {
+                    let content_type = media.content_type.clone().unwrap_or_default();
+                    let bytes = media.bytes().await?;
+                    println!("   {what}: {content_type}, {} bytes", bytes.len());
+                    if content_type.starts_with("application/json") {
+                        println!("   {}", String::from_utf8_lossy(&bytes));
+                    }
+                }
+            }
+        }
+    }
+
+    step(5, "Delete the session", "DELETE /sessions/{id}");
+    let deleted = client
+        .delete_session()
+        .session_id(&session_id)
+        .send()
+        .await
+        .map_err(api)?;
+    println!("   deleted ({})", deleted.status());
+    println!("\nDone.");
+    Ok(())
+}
+
+/// A sandbox client from the environment, or one for an emulator started here.
+async fn connect() -> Result<(Client, Option<Emulator>)> {
+    let configured = [SDK_ID_ENV, KEY_FILE_ENV]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some());
+    if configured {
+        println!("Using the Yoti sandbox at {SANDBOX_URL} ({SDK_ID_ENV}, {KEY_FILE_ENV})");
+        return Ok((Client::from_env(SANDBOX_URL)?, None));
+    }
+    let emulator = Emulator::start().await?;
+    println!("{SDK_ID_ENV} and {KEY_FILE_ENV} are not set, so this runs against the local");
+    println!("emulator, started in-process at {}", emulator.sandbox_url());
+    println!("(set both to your sandbox app's SDK id and key file to use the Yoti sandbox)");
+    let client = Client::from_key_file(
+        &emulator.sandbox_url(),
+        emulator.sdk_id(),
+        emulator.key_path(),
+    )?;
+    Ok((client, Some(emulator)))
+}
+
+/// An ID document that must be authentic and match the user's face, with its text read.
+fn session_payload() -> CreateSessionPayload {
+    let never = RequestedCheckConfig {
+        manual_check: Some(ManualCheck::Never),
+        ..Default::default()
+    };
+    let check = |type_, config: &RequestedCheckConfig| RequestedCheck {
+        type_,
+        config: Some(config.clone()),
+        extra: Default::default(),
+    };
+    CreateSessionPayload {
+        client_session_token_ttl: Some(600),
+        resources_ttl: Some(90_000),
+        user_tracking_id: Some("quickstart-user".into()),
+        requested_checks: vec![
+            check(CheckType::IdDocumentAuthenticity, &never),
+            check(CheckType::IdDocumentFaceMatch, &never),
+        ],
+        requested_tasks: vec![RequestedTask {
+            type_: TaskType::IdDocumentTextDataExtraction,
+            config: Some(RequestedTaskConfig {
+                manual_check: Some(ManualCheck::Never),
+                ..Default::default()
+            }),
+            extra: Default::default(),
+        }],
+        required_documents: vec![RequiredDocument {
+            type_: RequiredDocumentType::IdDocument,
+            filter: None,
+            extra: Default::default(),
+        }],
+        sdk_config: Some(SdkConfig {
+            primary_colour: Some("#2d9fff".into()),
+            locale: Some("en-GB".into()),
+            success_url: Some("https://example.com/done".into()),
+            error_url: Some("https://example.com/failed".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// What the sandbox should report for this session.
+fn sandbox_results() -> Result<ResponseConfig> {
+    let approve = |sub_checks: &[&str]| {
+        let breakdown: Vec<_> = sub_checks
+            .iter()
+            .map(|s| json!({"sub_check": s, "result": "PASS"}))
+            .collect();
+        json!({"result": {"report": {"recommendation": {"value": "APPROVE"}, "breakdown": breakdown}}})
+    };
+    let fields =
+        json!({"full_name": "Jane Doe", "date_of_birth": "1990-04-01", "nationality": "GBR"});
+    Ok(serde_json::from_value(json!({
+        "task_results": {
+            "ID_DOCUMENT_TEXT_DATA_EXTRACTION": [{"result": {"document_fields": fields, "detected_country": "GBR"}}]
+        },
+        "check_reports": {
+            "ID_DOCUMENT_AUTHENTICITY": [approve(&["document_in_date", "real_document", "no_sign_of_tampering"])],
+            "ID_DOCUMENT_FACE_MATCH": [approve(&["ai_face_match"])],
+            "ID_DOCUMENT_TEXT_DATA_CHECK": [approve(&["text_data_readable"])],
+            "async_report_delay": 0
+        }
+    }))?)
+}
+
+fn print_session(session: &GetSessionResult) {
+    let state = session.state.as_ref().map_or("?", |s| s.as_str());
+    println!("   state: {state}");
+    if let Some(resources) = &session.resources {
+        for document in &resources.id_documents {
+            println!(
+                "   ID document: {} {}",
+                document.issuing_country.as_deref().unwrap_or("?"),
+                document.document_type.as_deref().unwrap_or("?")
+            );
+        }
+        for liveness in &resources.liveness_capture {
+            let kind = liveness.liveness_type.as_ref().map_or("?", |t| t.as_str());
+            println!("   liveness capture: {kind}");
+        }
+        if !resources.face_capture.is_empty() {
+            println!("   face captures: {}", resources.face_capture.len());
+        }
+    }
+    if session.checks.is_empty() {
+        println!("   no checks yet");
+    }
+    for check in &session.checks {
+        let kind = check.type_.as_ref().map_or("?", |t| t.as_str());
+        let state = check.state.as_ref().map_or("?", |s| s.as_str());
+        let report = check.report.as_ref();
+        let recommendation = report.and_then(|r| r.recommendation.as_ref());
+        let value = recommendation
+            .and_then(|r| r.value.as_ref())
+            .map_or("-", |v| v.as_str());
+        let reason = recommendation
+            .and_then(|r| r.reason.as_deref())
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        println!("   check {kind:<28} {state:<8} recommendation: {value}{reason}");
+        for item in report.map(|r| r.breakdown.as_slice()).unwrap_or_default() {
+            let result = item.result.as_ref().map_or("?", |r| r.as_str());
+            println!(
+                "       {:<26} {result}",
+                item.sub_check.as_deref().unwrap_or("?")
+            );
+        }
+    }
+}
+
+/// The extracted document fields if there are any, else the first page image.
+fn first_media(session: &GetSessionResult) -> Option<(&'static str, String)> {
+    let document = session.resources.as_ref()?.id_documents.first()?;
+    let fields = document
+        .document_fields
+        .as_ref()
+        .and_then(|f| f.media.as_ref()?.id.clone());
+    let page = || document.pages.first()?.media.as_ref()?.id.clone();
+    fields
+        .map(|id| ("document fields", id))
+        .or_else(|| page().map(|id| ("page image", id)))
+}
+
+fn step(number: u32, what: &str, operation: &str) {
+    println!("\n{number}. {what}  ({operation})");
+}
+
+/// An API error as a sentence: the status, the code, the message and each bad property.
+fn api(error: idv_api::Error<ApiError>) -> Box<dyn Error> {
+    let idv_api::Error::ErrorResponse(response) = &error else {
+        return error.to_string().into();
+    };
+    let mut text = format!(
+        "the API answered {}: {} {}",
+        response.status(),
+        response.code.as_deref().unwrap_or(""),
+        response.message.as_deref().unwrap_or("")
+    );
+    for detail in &response.errors {
+        let property = detail.property.as_deref().unwrap_or("");
+        text.push_str(&format!(
+            "\n  {property}: {}",
+            detail.message.as_deref().unwrap_or("")
+        ));
+    }
+    text.into()
+}

@@ -1,0 +1,247 @@
+//! Authentication as the service does it: 401 with an `ApiError` for each way a request can
+//! be badly signed, and acceptance of the official SDKs' style of request.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use idv_api::Client;
+use idv_api::idv_signing::{SigningKey, signed_message};
+use idv_api::types::{CreateSessionPayload, ResponseConfig};
+use serde_json::Value;
+
+use super::{api_error, code, signer, start};
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+#[tokio::test]
+async fn a_wrong_key_gets_401_from_every_operation() {
+    let (emulator, _) = start().await;
+    let session = emulator.demo_session();
+    let key = SigningKey::from_pem(include_str!("../data/other-rsa2048.pem")).unwrap();
+    let signer =
+        idv_api::idv_signing::Signer::new(emulator.sdk_id(), key, &emulator.sandbox_url()).unwrap();
+    let client = Client::builder(signer).build().unwrap();
+    let (sdk_id, config) = (emulator.sdk_id(), ResponseConfig::default());
+    let statuses = [
+        api_error(
+            client
+                .create_session()
+                .body(CreateSessionPayload::default())
+                .send()
+                .await,
+        ),
+        api_error(client.get_session().session_id(&session).send().await),
+        api_error(client.delete_session().session_id(&session).send().await),
+        api_error(
+            client
+                .get_media_content()
+                .session_id(&session)
+                .media_id("m")
+                .send()
+                .await,
+        ),
+        api_error(
+            client
+                .delete_media_content()
+                .session_id(&session)
+                .media_id("m")
+                .send()
+                .await,
+        ),
+        api_error(
+            client
+                .get_application_response_config()
+                .sdk_id(sdk_id)
+                .send()
+                .await,
+        ),
+        api_error(
+            client
+                .put_application_response_config()
+                .sdk_id(sdk_id)
+                .body(config.clone())
+                .send()
+                .await,
+        ),
+        api_error(
+            client
+                .get_session_response_config()
+                .session_id(&session)
+                .send()
+                .await,
+        ),
+        api_error(
+            client
+                .put_session_response_config()
+                .session_id(&session)
+                .body(config)
+                .send()
+                .await,
+        ),
+        api_error(client.get_supported_documents().send().await),
+    ];
+    for (status, error) in &statuses {
+        assert_eq!((*status, code(error)), (401, "INVALID_SIGNATURE"));
+    }
+    let message = statuses[1].1.message.as_deref().unwrap();
+    assert!(
+        message.contains(&format!("GET&/sessions/{session}?sdkId=")),
+        "{message}"
+    );
+    assert_eq!(emulator.stats().unauthorized, 10);
+    assert_eq!(emulator.stats().authenticated, 0);
+}
+
+#[tokio::test]
+async fn a_wrong_sdk_id_gets_401() {
+    let (emulator, _) = start().await;
+    let key = SigningKey::from_pem_file(emulator.key_path()).unwrap();
+    let signer =
+        idv_api::idv_signing::Signer::new("someone-else", key, &emulator.sandbox_url()).unwrap();
+    let client = Client::builder(signer).build().unwrap();
+    let (status, error) = api_error(
+        client
+            .create_session()
+            .body(CreateSessionPayload::default())
+            .send()
+            .await,
+    );
+    assert_eq!((status, code(&error)), (401, "UNKNOWN_SDK_ID"));
+}
+
+#[tokio::test]
+async fn a_replayed_nonce_gets_401() {
+    let (emulator, _) = start().await;
+    let signer = signer(&emulator, &emulator.sandbox_url())
+        .with_nonce_source(|| "0b9e7a4c-5d2f-4f1e-8c3a-9d8e7f6a5b4c".to_owned());
+    let client = Client::builder(signer).build().unwrap();
+    client
+        .get_supported_documents()
+        .send()
+        .await
+        .expect("the first use of the nonce");
+    let (status, error) = api_error(
+        client
+            .create_session()
+            .body(CreateSessionPayload::default())
+            .send()
+            .await,
+    );
+    assert_eq!((status, code(&error)), (401, "NONCE_REUSED"));
+    assert_eq!(emulator.stats().replayed_nonces, 1);
+}
+
+#[tokio::test]
+async fn a_timestamp_outside_the_window_gets_401() {
+    let (emulator, _) = start().await;
+    for timestamp in [now() - 600, now() + 600, (now() - 600) * 1000] {
+        let signer = signer(&emulator, &emulator.sandbox_url()).with_clock(move || timestamp);
+        let client = Client::builder(signer).build().unwrap();
+        let (status, error) = api_error(
+            client
+                .create_session()
+                .body(CreateSessionPayload::default())
+                .send()
+                .await,
+        );
+        assert_eq!(
+            (status, code(&error)),
+            (401, "TIMESTAMP_OUT_OF_RANGE"),
+            "{timestamp}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_missing_or_tampered_signature_gets_401() {
+    let (emulator, _) = start().await;
+    let http = reqwest::Client::new();
+    let url = format!(
+        "{}/sessions?sdkId={}&nonce=n&timestamp={}",
+        emulator.sandbox_url(),
+        emulator.sdk_id(),
+        now()
+    );
+    let response = http.post(&url).body("{}").send().await.unwrap();
+    assert_eq!(response.status(), 401);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "MISSING_SIGNATURE");
+
+    // Signed for one body, sent with another.
+    let signer = signer(&emulator, &emulator.sandbox_url());
+    let mut request = http
+        .post(format!("{}/sessions", emulator.sandbox_url()))
+        .body(r#"{"user_tracking_id":"a"}"#)
+        .build()
+        .unwrap();
+    signer.sign_request(&mut request).unwrap();
+    *request.body_mut() = Some(r#"{"user_tracking_id":"b"}"#.into());
+    let response = http.execute(request).await.unwrap();
+    assert_eq!(response.status(), 401);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "INVALID_SIGNATURE");
+}
+
+/// The official SDKs send millisecond timestamps, and no `sdkId` on supported-documents.
+#[tokio::test]
+async fn the_official_sdks_style_of_request_is_accepted() {
+    let (emulator, _) = start().await;
+    let millis = || {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+        u64::try_from(now.as_millis()).unwrap()
+    };
+    let signer = signer(&emulator, &emulator.sandbox_url()).with_clock(millis);
+    let client = Client::builder(signer).build().unwrap();
+    let created = client
+        .create_session()
+        .body(CreateSessionPayload::default())
+        .send()
+        .await
+        .unwrap();
+    client
+        .get_session()
+        .session_id(created.session_id.as_deref().unwrap())
+        .send()
+        .await
+        .unwrap();
+
+    // As the Node SDK signs `getSupportedDocuments`: nonce and timestamp, no sdkId.
+    let key = SigningKey::from_pem_file(emulator.key_path()).unwrap();
+    let http = reqwest::Client::new();
+    let unsigned = |path: &str| {
+        format!(
+            "{path}?includeNonLatin=true&nonce={}&timestamp={}",
+            uuid::Uuid::new_v4(),
+            millis()
+        )
+    };
+    let get = |path_and_query: String| {
+        let digest = key
+            .sign(signed_message("GET", &path_and_query, None).as_bytes())
+            .unwrap();
+        http.get(format!("{}{path_and_query}", emulator.sandbox_url()))
+            .header("X-Yoti-Auth-Digest", digest)
+            .header("X-Yoti-SDK", "Node")
+            .header("X-Yoti-SDK-Version", "Node-4.13.2")
+            .header("Accept", "application/json")
+            .send()
+    };
+    let response = get(unsigned("/supported-documents")).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["supported_countries"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty())
+    );
+
+    // Every other operation needs its sdkId.
+    let response = get(unsigned("/sessions/any")).await.unwrap();
+    assert_eq!(response.status(), 401);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "MISSING_SDK_ID");
+}

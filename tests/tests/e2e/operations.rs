@@ -1,0 +1,759 @@
+//! Every operation on its success path and on each documented error status.
+
+use std::time::Duration;
+
+use idv_api::types::{
+    CheckState, CheckType, CreateSessionPayload, MediaType, ResponseConfig, SessionState,
+};
+use idv_api::{MediaContentExt, ResponseValue};
+use serde_json::{Value, json};
+
+use super::{api_error, client, code, start, typed};
+
+/// Everything a session can ask for, with the document restricted to a French ID card.
+fn full_payload() -> CreateSessionPayload {
+    typed(json!({
+        "user_tracking_id": "user-42",
+        "requested_checks": [
+            {"type": "ID_DOCUMENT_AUTHENTICITY", "config": {"manual_check": "NEVER"}},
+            {"type": "ID_DOCUMENT_FACE_MATCH", "config": {"manual_check": "FALLBACK"}},
+            {"type": "LIVENESS"}
+        ],
+        "requested_tasks": [{"type": "ID_DOCUMENT_TEXT_DATA_EXTRACTION", "config": {"manual_check": "ALWAYS"}}],
+        "required_documents": [{
+            "type": "ID_DOCUMENT",
+            "filter": {
+                "type": "ORTHOGONAL_RESTRICTIONS",
+                "country_restriction": {"inclusion": "INCLUDE", "country_codes": ["FRA"]},
+                "type_restriction": {"inclusion": "INCLUDE", "document_types": ["NATIONAL_ID"]}
+            }
+        }]
+    }))
+}
+
+#[tokio::test]
+async fn supported_documents_honour_include_non_latin() {
+    let (_emulator, client) = start().await;
+    let latin = client.get_supported_documents().send().await.unwrap();
+    let all = client
+        .get_supported_documents()
+        .include_non_latin(true)
+        .send()
+        .await
+        .unwrap();
+    let non_latin = |docs: &idv_api::types::SupportedDocumentsResponse| {
+        docs.supported_countries
+            .iter()
+            .flat_map(|c| &c.supported_documents)
+            .filter(|d| d.is_strictly_latin == Some(false))
+            .count()
+    };
+    assert_eq!(non_latin(&latin), 0);
+    assert!(non_latin(&all) > 0);
+    let codes: Vec<_> = all
+        .supported_countries
+        .iter()
+        .filter_map(|c| c.code.as_deref())
+        .collect();
+    assert!(
+        codes.contains(&"GBR") && codes.contains(&"RUS"),
+        "{codes:?}"
+    );
+    assert!(
+        !latin
+            .supported_countries
+            .iter()
+            .any(|c| c.code.as_deref() == Some("RUS"))
+    );
+}
+
+#[tokio::test]
+async fn create_get_and_delete_a_session() {
+    let (_emulator, client) = start().await;
+    let created = client
+        .create_session()
+        .body(full_payload())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let id = created.session_id.clone().expect("session_id");
+    uuid::Uuid::parse_str(&id).expect("the session id is a UUID");
+    uuid::Uuid::parse_str(created.client_session_token.as_deref().unwrap())
+        .expect("the token is a UUID");
+    assert_eq!(
+        created.client_session_token_ttl,
+        Some(600),
+        "the spec's default TTL"
+    );
+
+    let session = client.get_session().session_id(&id).send().await.unwrap();
+    assert_eq!(session.session_id.as_deref(), Some(id.as_str()));
+    assert_eq!(session.client_session_token, created.client_session_token);
+    assert_eq!(session.user_tracking_id.as_deref(), Some("user-42"));
+    assert_eq!(session.state, Some(SessionState::Completed));
+    assert!(
+        session.biometric_consent.is_some(),
+        "a liveness capture asks for consent"
+    );
+
+    let resources = session.resources.as_ref().unwrap();
+    let [document] = resources.id_documents.as_slice() else {
+        panic!("one ID document: {resources:?}")
+    };
+    assert_eq!(
+        document.issuing_country.as_deref(),
+        Some("FRA"),
+        "from the required document's filter"
+    );
+    assert_eq!(document.document_type.as_deref(), Some("NATIONAL_ID"));
+    assert_eq!(
+        document.pages[0].media.as_ref().unwrap().type_,
+        Some(MediaType::Image)
+    );
+    let [task] = document.tasks.as_slice() else {
+        panic!("one task")
+    };
+    assert_eq!(
+        task.type_.as_ref().unwrap().as_str(),
+        "ID_DOCUMENT_TEXT_DATA_EXTRACTION"
+    );
+    assert_eq!(
+        task.generated_checks[0].type_,
+        Some(CheckType::IdDocumentTextDataCheck)
+    );
+    let liveness = &resources.liveness_capture[0];
+    assert_eq!(liveness.liveness_type.as_ref().unwrap().as_str(), "ZOOM");
+    assert_eq!(liveness.frames.len(), 7);
+    assert!(
+        liveness.frames[6].media.is_none(),
+        "frames 4-7 may have no media"
+    );
+    assert!(
+        resources.face_capture.is_empty(),
+        "the face match uses the liveness capture"
+    );
+
+    // A check per requested check, and the one the task generated, each on its resources.
+    let types: Vec<&str> = session
+        .checks
+        .iter()
+        .map(|c| c.type_.as_ref().unwrap().as_str())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "ID_DOCUMENT_AUTHENTICITY",
+            "ID_DOCUMENT_FACE_MATCH",
+            "LIVENESS",
+            "ID_DOCUMENT_TEXT_DATA_CHECK"
+        ]
+    );
+    let document_id = document.id.clone().unwrap();
+    let liveness_id = liveness.id.clone().unwrap();
+    assert_eq!(
+        session.checks[1].resources_used,
+        [document_id.clone(), liveness_id.clone()]
+    );
+    assert_eq!(session.checks[2].resources_used, [liveness_id]);
+    assert_eq!(session.checks[3].id, task.generated_checks[0].id);
+    for check in &session.checks {
+        assert_eq!(check.state, Some(CheckState::Done));
+        let report = check
+            .report
+            .as_ref()
+            .expect("a finished check has a report");
+        assert_eq!(
+            report
+                .recommendation
+                .as_ref()
+                .unwrap()
+                .value
+                .as_ref()
+                .unwrap()
+                .as_str(),
+            "APPROVE"
+        );
+        assert!(!report.breakdown.is_empty());
+    }
+
+    let deleted = client
+        .delete_session()
+        .session_id(&id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    let (status, error) = api_error(client.get_session().session_id(&id).send().await);
+    assert_eq!((status, code(&error)), (404, "SESSION_NOT_FOUND"));
+}
+
+#[tokio::test]
+async fn the_ttl_counts_down_and_the_deadline_sets_it() {
+    let (emulator, client) = start().await;
+    let payload: CreateSessionPayload = typed(json!({"client_session_token_ttl": 900}));
+    let id = client
+        .create_session()
+        .body(payload)
+        .send()
+        .await
+        .unwrap()
+        .session_id
+        .clone()
+        .unwrap();
+    emulator.advance(Duration::from_secs(100));
+    let session = client.get_session().session_id(&id).send().await.unwrap();
+    assert!(
+        (799..=800).contains(&session.client_session_token_ttl.unwrap()),
+        "{session:?}"
+    );
+
+    let deadline = super::from_now(3600);
+    let payload: CreateSessionPayload = typed(json!({"session_deadline": deadline.to_rfc3339()}));
+    let created = client.create_session().body(payload).send().await.unwrap();
+    assert!(
+        (3500..=3600).contains(&created.client_session_token_ttl.unwrap()),
+        "{created:?}"
+    );
+
+    // After resources_ttl, the session and everything in it is gone.
+    let payload: CreateSessionPayload = typed(json!({"resources_ttl": 86700}));
+    let id = client
+        .create_session()
+        .body(payload)
+        .send()
+        .await
+        .unwrap()
+        .session_id
+        .clone()
+        .unwrap();
+    emulator.advance(Duration::from_secs(86701));
+    let (status, _) = api_error(client.get_session().session_id(&id).send().await);
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_bad_payload_gets_400_with_one_error_per_property() {
+    let (emulator, client) = start().await;
+    let mut payload = CreateSessionPayload::builder()
+        .client_session_token_ttl(600)
+        .session_deadline(super::from_now(0))
+        .resources_ttl(3600);
+    let mut extra = serde_json::Map::new();
+    extra.insert("user_trackng_id".into(), json!("a typo"));
+    extra.insert("block_biometric_consent".into(), json!("yes"));
+    payload = payload.extra(extra);
+    let (status, error) = api_error(client.create_session().body(payload).send().await);
+    assert_eq!((status, code(&error)), (400, "PAYLOAD_VALIDATION"));
+    let mut errors: Vec<(String, String)> = error
+        .errors
+        .iter()
+        .map(|e| (e.property.clone().unwrap(), e.message.clone().unwrap()))
+        .collect();
+    errors.sort();
+    assert_eq!(
+        errors,
+        [
+            (
+                "block_biometric_consent".to_owned(),
+                r#""yes" is not of type "boolean""#.to_owned()
+            ),
+            (
+                "resources_ttl".to_owned(),
+                "3600 is less than the minimum of 86700".to_owned()
+            ),
+            (
+                "session_deadline".to_owned(),
+                "client_session_token_ttl and session_deadline may not be used together."
+                    .to_owned()
+            ),
+            (
+                "user_trackng_id".to_owned(),
+                "is not a property the API knows".to_owned()
+            ),
+        ]
+    );
+
+    // Nested properties are named by their path; the response config is checked too.
+    let payload: CreateSessionPayload = typed(
+        json!({"requested_checks": [{"type": "LIVENESS"}, {"type": "ID_DOCUMENT_AUTHENTICITY", "config": {"manual_check": "IBV"}}]}),
+    );
+    let (_, error) = api_error(client.create_session().body(payload).send().await);
+    assert_eq!(error.errors.len(), 1, "{error:?}");
+    assert_eq!(
+        error.errors[0].property.as_deref(),
+        Some("requested_checks[1].config.manual_check")
+    );
+    assert_eq!(
+        error.errors[0].message.as_deref(),
+        Some(r#""IBV" is not one of "NEVER", "FALLBACK" or "ALWAYS""#)
+    );
+    let config: ResponseConfig = typed(json!({"check_reports": {"LIVENES": []}}));
+    let (status, error) = api_error(
+        client
+            .put_application_response_config()
+            .sdk_id(emulator.sdk_id())
+            .body(config.clone())
+            .send()
+            .await,
+    );
+    assert_eq!(status, 400);
+    assert_eq!(
+        error.errors[0].property.as_deref(),
+        Some("check_reports.LIVENES")
+    );
+    let session = emulator.demo_session();
+    let (status, error) = api_error(
+        client
+            .put_session_response_config()
+            .session_id(&session)
+            .body(config)
+            .send()
+            .await,
+    );
+    assert_eq!((status, code(&error)), (400, "PAYLOAD_VALIDATION"));
+}
+
+#[tokio::test]
+async fn unknown_ids_get_404() {
+    let (emulator, client) = start().await;
+    let (status, error) = api_error(
+        client
+            .get_session()
+            .session_id("no-such-session")
+            .send()
+            .await,
+    );
+    assert_eq!((status, code(&error)), (404, "SESSION_NOT_FOUND"));
+    assert!(error.message.unwrap().contains("no-such-session"));
+    let (status, _) = api_error(client.delete_session().session_id("nope").send().await);
+    assert_eq!(status, 404);
+    let (status, _) = api_error(
+        client
+            .get_media_content()
+            .session_id("nope")
+            .media_id("m")
+            .send()
+            .await,
+    );
+    assert_eq!(status, 404);
+    let (status, _) = api_error(
+        client
+            .delete_media_content()
+            .session_id("nope")
+            .media_id("m")
+            .send()
+            .await,
+    );
+    assert_eq!(status, 404);
+    let (status, _) = api_error(
+        client
+            .get_session_response_config()
+            .session_id("nope")
+            .send()
+            .await,
+    );
+    assert_eq!(status, 404);
+    let (status, _) = api_error(
+        client
+            .put_session_response_config()
+            .session_id("nope")
+            .body(ResponseConfig::default())
+            .send()
+            .await,
+    );
+    assert_eq!(status, 404);
+    let (status, error) = api_error(
+        client
+            .get_application_response_config()
+            .sdk_id("other-app")
+            .send()
+            .await,
+    );
+    assert_eq!((status, code(&error)), (404, "APP_NOT_FOUND"));
+    let (status, _) = api_error(
+        client
+            .put_application_response_config()
+            .sdk_id("other-app")
+            .body(ResponseConfig::default())
+            .send()
+            .await,
+    );
+    assert_eq!(status, 404);
+
+    // An existing session, unknown media.
+    let id = emulator.demo_session();
+    let (status, error) = api_error(
+        client
+            .get_media_content()
+            .session_id(&id)
+            .media_id("nope")
+            .send()
+            .await,
+    );
+    assert_eq!((status, code(&error)), (404, "MEDIA_NOT_FOUND"));
+    let (status, _) = api_error(
+        client
+            .delete_media_content()
+            .session_id(&id)
+            .media_id("nope")
+            .send()
+            .await,
+    );
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn checks_held_back_lock_the_session_with_409() {
+    let (emulator, client) = start().await;
+    let config: ResponseConfig = typed(json!({"check_reports": {"async_report_delay": 3600}}));
+    client
+        .put_application_response_config()
+        .sdk_id(emulator.sdk_id())
+        .body(config)
+        .send()
+        .await
+        .unwrap();
+    let id = client
+        .create_session()
+        .body(full_payload())
+        .send()
+        .await
+        .unwrap()
+        .session_id
+        .clone()
+        .unwrap();
+
+    let session = client.get_session().session_id(&id).send().await.unwrap();
+    assert_eq!(session.state, Some(SessionState::Ongoing));
+    assert!(
+        session
+            .checks
+            .iter()
+            .all(|c| c.state == Some(CheckState::Pending) && c.report.is_none())
+    );
+    let (status, error) = api_error(client.delete_session().session_id(&id).send().await);
+    assert_eq!((status, code(&error)), (409, "SESSION_LOCKED"));
+    let media = session.resources.as_ref().unwrap().id_documents[0].pages[0]
+        .media
+        .clone()
+        .unwrap()
+        .id
+        .unwrap();
+    let (status, _) = api_error(
+        client
+            .delete_media_content()
+            .session_id(&id)
+            .media_id(&media)
+            .send()
+            .await,
+    );
+    assert_eq!(status, 409);
+
+    emulator.advance(Duration::from_secs(3600));
+    let session = client.get_session().session_id(&id).send().await.unwrap();
+    assert_eq!(session.state, Some(SessionState::Completed));
+    assert!(
+        session
+            .checks
+            .iter()
+            .all(|c| c.state == Some(CheckState::Done) && c.report.is_some())
+    );
+    client
+        .delete_media_content()
+        .session_id(&id)
+        .media_id(&media)
+        .send()
+        .await
+        .unwrap();
+    client
+        .delete_session()
+        .session_id(&id)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn media_is_served_with_its_content_type_or_held_back() {
+    let (emulator, client) = start().await;
+    let id = emulator.demo_session();
+    let session = client.get_session().session_id(&id).send().await.unwrap();
+    let resources = session.resources.clone().unwrap();
+    let document = &resources.id_documents[0];
+    let get = |media_id: String| {
+        let client = client.clone();
+        let id = id.clone();
+        async move {
+            client
+                .get_media_content()
+                .session_id(&id)
+                .media_id(&media_id)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+
+    let page = document.pages[0].media.clone().unwrap().id.unwrap();
+    let image = get(page.clone()).await.into_media().expect("an image");
+    assert_eq!(image.content_type.as_deref(), Some("image/png"));
+    assert!(image.bytes().await.unwrap().starts_with(b"\x89PNG\r\n"));
+
+    let fields = document
+        .document_fields
+        .clone()
+        .unwrap()
+        .media
+        .unwrap()
+        .id
+        .unwrap();
+    let json = get(fields).await.into_media().unwrap();
+    assert_eq!(json.content_type.as_deref(), Some("application/json"));
+    let fields: Value = serde_json::from_slice(&json.bytes().await.unwrap()).unwrap();
+    assert_eq!(fields["issuing_country"], json!("GBR"));
+
+    let file = resources.supplementary_documents[0]
+        .file
+        .clone()
+        .unwrap()
+        .media
+        .unwrap()
+        .id
+        .unwrap();
+    let pdf = get(file).await.into_media().unwrap();
+    assert_eq!(pdf.content_type.as_deref(), Some("application/pdf"));
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+
+    // Regulations keep the facemap back: 204, which is "no media", not an error.
+    let facemap = resources.liveness_capture[0]
+        .facemap
+        .clone()
+        .unwrap()
+        .media
+        .unwrap();
+    assert_eq!(facemap.type_, Some(MediaType::Binary));
+    let held_back: ResponseValue<_> = get(facemap.id.unwrap()).await;
+    assert_eq!(held_back.status(), 204);
+    assert!(held_back.into_media().is_none());
+
+    let deleted = client
+        .delete_media_content()
+        .session_id(&id)
+        .media_id(&page)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    let (status, _) = api_error(
+        client
+            .get_media_content()
+            .session_id(&id)
+            .media_id(&page)
+            .send()
+            .await,
+    );
+    assert_eq!(status, 404, "deleted media is gone");
+}
+
+#[tokio::test]
+async fn the_production_base_has_no_sandbox_operations() {
+    let (emulator, _) = start().await;
+    let production = client(&emulator, &emulator.base_url());
+    let id = production
+        .create_session()
+        .body(CreateSessionPayload::default())
+        .send()
+        .await
+        .unwrap();
+    let id = id.session_id.clone().unwrap();
+    production
+        .get_session()
+        .session_id(&id)
+        .send()
+        .await
+        .unwrap();
+    let (status, error) = api_error(
+        production
+            .get_application_response_config()
+            .sdk_id(emulator.sdk_id())
+            .send()
+            .await,
+    );
+    assert_eq!((status, code(&error)), (404, "NOT_FOUND"));
+    let (status, _) = api_error(
+        production
+            .get_session_response_config()
+            .session_id(&id)
+            .send()
+            .await,
+    );
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn every_error_body_is_an_api_error() {
+    let (emulator, _) = start().await;
+    let http = reqwest::Client::new();
+    let signer = super::signer(&emulator, &emulator.sandbox_url());
+    let send = |method: reqwest::Method, path: &str, body: Option<&'static str>| {
+        let mut request = http.request(method, format!("{}{path}", emulator.sandbox_url()));
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body);
+        }
+        let mut request = request.build().unwrap();
+        signer.sign_request(&mut request).unwrap();
+        http.execute(request)
+    };
+    let cases = [
+        (
+            send(reqwest::Method::POST, "/sessions", Some("{not json")).await,
+            400,
+            "PAYLOAD_VALIDATION",
+        ),
+        (
+            send(reqwest::Method::POST, "/sessions", Some("[]")).await,
+            400,
+            "PAYLOAD_VALIDATION",
+        ),
+        (
+            send(reqwest::Method::PUT, "/sessions", None).await,
+            405,
+            "METHOD_NOT_ALLOWED",
+        ),
+        (
+            send(reqwest::Method::GET, "/no/such/operation", None).await,
+            404,
+            "NOT_FOUND",
+        ),
+        (
+            http.get(format!("http://{}/", emulator.addr()))
+                .send()
+                .await,
+            404,
+            "NOT_FOUND",
+        ),
+    ];
+    for (response, status, expected) in cases {
+        let response = response.unwrap();
+        assert_eq!(response.status().as_u16(), status);
+        assert_eq!(response.headers()["content-type"], "application/json");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["code"], expected, "{body}");
+        assert!(
+            body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn extreme_numbers_are_handled() {
+    let (emulator, client) = start().await;
+    let config: ResponseConfig = typed(json!({"check_reports": {"async_report_delay": i64::MAX}}));
+    client
+        .put_application_response_config()
+        .sdk_id(emulator.sdk_id())
+        .body(config)
+        .send()
+        .await
+        .unwrap();
+    let payload: CreateSessionPayload = typed(json!({
+        "client_session_token_ttl": i64::MAX,
+        "resources_ttl": i64::MAX,
+        "requested_checks": [{"type": "LIVENESS"}]
+    }));
+    let id = client
+        .create_session()
+        .body(payload)
+        .send()
+        .await
+        .unwrap()
+        .session_id
+        .clone()
+        .unwrap();
+    emulator.advance(Duration::from_secs(u64::MAX / 2));
+    let session = client.get_session().session_id(&id).send().await.unwrap();
+    assert_eq!(
+        session.checks[0].state,
+        Some(CheckState::Pending),
+        "held back for ever"
+    );
+    let (status, _) = api_error(client.delete_session().session_id(&id).send().await);
+    assert_eq!(status, 409);
+}
+
+/// The request schemas come from the spec the emulator is given when it starts, not from
+/// code: a spec with another `resources_ttl` minimum accepts what the built-in one refuses.
+#[tokio::test]
+async fn the_spec_is_read_when_the_emulator_starts() {
+    let spec = include_str!("../../../spec/idv.yaml");
+    assert!(spec.contains("minimum: 86700"));
+    let emulator = idv_emulator::Emulator::builder()
+        .spec(spec.replace("minimum: 86700", "minimum: 3600"))
+        .start()
+        .await
+        .unwrap();
+    let payload: CreateSessionPayload = typed(json!({"resources_ttl": 3600}));
+    let relaxed = client(&emulator, &emulator.sandbox_url());
+    let created = relaxed
+        .create_session()
+        .body(payload.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+
+    let (_default, strict) = start().await;
+    let (status, _) = api_error(strict.create_session().body(payload).send().await);
+    assert_eq!(status, 400);
+
+    let broken = idv_emulator::Emulator::builder()
+        .spec("openapi: [")
+        .start()
+        .await;
+    assert!(
+        matches!(broken, Err(idv_emulator::StartError::Spec(_))),
+        "{broken:?}"
+    );
+}
+
+/// What the official Node SDK's builders send (yoti 4.13.2: `RequestedLivenessCheckBuilder`,
+/// `OrthogonalRestrictionsFilterBuilder.withWhitelistedCountries`, `SdkConfigBuilder`), which
+/// goes beyond the API reference: the client can send it and the emulator accepts it.
+#[tokio::test]
+async fn the_official_sdks_session_specification_is_accepted() {
+    let (_emulator, client) = start().await;
+    let payload: CreateSessionPayload = typed(json!({
+        "client_session_token_ttl": 600,
+        "resources_ttl": 90000,
+        "requested_checks": [
+            {"type": "LIVENESS", "config": {"liveness_type": "ZOOM", "max_retries": 1}},
+            {"type": "ID_DOCUMENT_FACE_MATCH", "config": {"manual_check": "FALLBACK"}}
+        ],
+        "requested_tasks": [{
+            "type": "ID_DOCUMENT_TEXT_DATA_EXTRACTION",
+            "config": {"manual_check": "FALLBACK", "chip_data": "DESIRED", "create_expanded_document_fields": true}
+        }],
+        "required_documents": [{
+            "type": "ID_DOCUMENT",
+            "filter": {
+                "type": "ORTHOGONAL_RESTRICTIONS",
+                "country_restriction": {"inclusion": "WHITELIST", "country_codes": ["GBR"]},
+                "type_restriction": {"inclusion": "BLACKLIST", "document_types": ["DRIVING_LICENCE"]}
+            }
+        }],
+        "sdk_config": {
+            "allowed_capture_methods": "CAMERA_AND_UPLOAD",
+            "primary_colour": "#2d9fff",
+            "biometric_consent_flow": "EARLY",
+            "brand_id": "brand-1",
+            "suppressed_screens": ["ID_DOCUMENT_EDUCATION"],
+            "attempts_configuration": {"ID_DOCUMENT_TEXT_DATA_EXTRACTION": {"GENERIC": 2}}
+        }
+    }));
+    let created = client.create_session().body(payload).send().await.unwrap();
+    assert_eq!(created.status(), 201);
+}

@@ -1,0 +1,293 @@
+//! The sandbox: response configuration at application and session level, and sessions that
+//! report what it says.
+
+use idv_api::MediaContentExt;
+use idv_api::types::{CheckType, CreateSessionPayload, GetSessionResult, ResponseConfig};
+use serde_json::{Value, json};
+
+use super::{start, typed};
+
+fn report(check: &idv_api::types::Check) -> Value {
+    serde_json::to_value(check.report.as_ref().expect("a report")).unwrap()
+}
+
+fn check(session: &GetSessionResult, kind: CheckType) -> &idv_api::types::Check {
+    session
+        .checks
+        .iter()
+        .find(|c| c.type_.as_ref() == Some(&kind))
+        .expect("the check")
+}
+
+#[tokio::test]
+async fn configure_create_read_fetch_and_delete() {
+    let (emulator, client) = start().await;
+
+    // The application: authenticity rejects, ZOOM liveness is to be considered, and text
+    // extraction from British documents finds Ada.
+    let rejected = json!({
+        "recommendation": {"value": "REJECT", "reason": "NOT_GENUINE", "recovery_suggestion": "USE_ORIGINAL"},
+        "breakdown": [{"sub_check": "hologram", "result": "FAIL", "details": [{"name": "confidence", "value": "0.12"}]}]
+    });
+    let considered = json!({"recommendation": {"value": "CONSIDER"}, "breakdown": [{"sub_check": "liveness_auth", "result": "FAIL"}]});
+    let app_config: ResponseConfig = typed(json!({
+        "task_results": {
+            "ID_DOCUMENT_TEXT_DATA_EXTRACTION": [{
+                "document_filter": {"country_codes": ["GBR"], "document_types": []},
+                "result": {"document_fields": {"full_name": "Ada Lovelace", "date_of_birth": "1815-12-10"}, "detected_country": "GBR"}
+            }]
+        },
+        "check_reports": {
+            "ID_DOCUMENT_AUTHENTICITY": [{"result": {"report": rejected}}],
+            "LIVENESS": [{"liveness_type": "ZOOM", "result": {"report": considered}}]
+        }
+    }));
+    let put = client
+        .put_application_response_config()
+        .sdk_id(emulator.sdk_id())
+        .body(app_config.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 200);
+    let read = client
+        .get_application_response_config()
+        .sdk_id(emulator.sdk_id())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.into_inner(), app_config);
+
+    let payload: CreateSessionPayload = typed(json!({
+        "requested_checks": [{"type": "ID_DOCUMENT_AUTHENTICITY"}, {"type": "LIVENESS"}, {"type": "ID_DOCUMENT_FACE_MATCH"}],
+        "requested_tasks": [{"type": "ID_DOCUMENT_TEXT_DATA_EXTRACTION"}],
+        "required_documents": [{"type": "ID_DOCUMENT", "filter": {
+            "type": "ORTHOGONAL_RESTRICTIONS",
+            "country_restriction": {"inclusion": "INCLUDE", "country_codes": ["GBR"]},
+            "type_restriction": {"inclusion": "INCLUDE", "document_types": ["PASSPORT"]}
+        }}]
+    }));
+    let id = client
+        .create_session()
+        .body(payload)
+        .send()
+        .await
+        .unwrap()
+        .session_id
+        .clone()
+        .unwrap();
+    let before = client.get_session().session_id(&id).send().await.unwrap();
+    assert_eq!(
+        report(check(&before, CheckType::IdDocumentAuthenticity)),
+        rejected
+    );
+
+    // The session: authenticity approves after all (overriding the application), and its text
+    // data check reports what the session says. Liveness stays as the application says.
+    let approved = json!({
+        "recommendation": {"value": "APPROVE"},
+        "breakdown": [{"sub_check": "document_in_date", "result": "PASS"}, {"sub_check": "hologram", "result": "PASS"}]
+    });
+    let text_checked =
+        json!({"recommendation": {"value": "NOT_AVAILABLE", "reason": "TEXT_UNREADABLE"}});
+    let session_config: ResponseConfig = typed(json!({
+        "check_reports": {
+            "ID_DOCUMENT_AUTHENTICITY": [{"document_filter": {"country_codes": ["GBR"], "document_types": ["PASSPORT"]}, "result": {"report": approved}}],
+            "ID_DOCUMENT_TEXT_DATA_CHECK": [{"result": {"report": text_checked, "document_fields": {"full_name": "A. Lovelace"}}}],
+            "ID_DOCUMENT_FACE_MATCH": [{"document_filter": {"country_codes": ["FRA"]}, "result": {"report": rejected}}]
+        }
+    }));
+    client
+        .put_session_response_config()
+        .session_id(&id)
+        .body(session_config)
+        .send()
+        .await
+        .unwrap();
+    let in_force = client
+        .get_session_response_config()
+        .session_id(&id)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let in_force = serde_json::to_value(in_force).unwrap();
+    assert_eq!(
+        in_force["check_reports"]["ID_DOCUMENT_AUTHENTICITY"][0]["result"]["report"],
+        approved
+    );
+    assert_eq!(
+        in_force["check_reports"]["LIVENESS"][0]["result"]["report"],
+        considered
+    );
+    assert_eq!(
+        in_force["task_results"]["ID_DOCUMENT_TEXT_DATA_EXTRACTION"][0]["result"]["detected_country"],
+        "GBR"
+    );
+
+    let session = client
+        .get_session()
+        .session_id(&id)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        report(check(&session, CheckType::IdDocumentAuthenticity)),
+        approved
+    );
+    assert_eq!(report(check(&session, CheckType::Liveness)), considered);
+    assert_eq!(
+        report(check(&session, CheckType::IdDocumentTextDataCheck)),
+        text_checked
+    );
+    let face_match = report(check(&session, CheckType::IdDocumentFaceMatch));
+    assert_eq!(
+        face_match["recommendation"]["value"], "APPROVE",
+        "the FRA-only report does not apply to a GBR passport"
+    );
+
+    // The extracted fields are the task's JSON media; the check's media has the check's own.
+    let document = &session.resources.as_ref().unwrap().id_documents[0];
+    assert_eq!(
+        (
+            document.issuing_country.as_deref(),
+            document.document_type.as_deref()
+        ),
+        (Some("GBR"), Some("PASSPORT"))
+    );
+    let fetch = |media_id: String| {
+        let (client, id) = (client.clone(), id.clone());
+        async move {
+            let media = client
+                .get_media_content()
+                .session_id(&id)
+                .media_id(&media_id)
+                .send()
+                .await
+                .unwrap();
+            let bytes = media.into_media().expect("content").bytes().await.unwrap();
+            serde_json::from_slice::<Value>(&bytes).unwrap()
+        }
+    };
+    let task_media = document.tasks[0].generated_media[0].id.clone().unwrap();
+    assert_eq!(
+        fetch(task_media.clone()).await,
+        json!({"full_name": "Ada Lovelace", "date_of_birth": "1815-12-10"})
+    );
+    let fields_media = document
+        .document_fields
+        .clone()
+        .unwrap()
+        .media
+        .unwrap()
+        .id
+        .unwrap();
+    assert_eq!(fetch(fields_media).await["full_name"], "Ada Lovelace");
+    let check_media = check(&session, CheckType::IdDocumentTextDataCheck).generated_media[0]
+        .id
+        .clone()
+        .unwrap();
+    assert_eq!(
+        fetch(check_media).await,
+        json!({"full_name": "A. Lovelace"})
+    );
+
+    let deleted = client
+        .delete_media_content()
+        .session_id(&id)
+        .media_id(&task_media)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    let deleted = client
+        .delete_session()
+        .session_id(&id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    assert!(client.get_session().session_id(&id).send().await.is_err());
+}
+
+#[tokio::test]
+async fn document_filters_and_liveness_types_select_the_report() {
+    let (emulator, client) = start().await;
+    let config: ResponseConfig = typed(json!({
+        "check_reports": {
+            "ID_DOCUMENT_AUTHENTICITY": [
+                {"document_filter": {"country_codes": ["FRA"]}, "result": {"report": {"recommendation": {"value": "REJECT"}}}},
+                {"result": {"report": {"recommendation": {"value": "APPROVE"}}}}
+            ],
+            "LIVENESS": [{"liveness_type": "STATIC", "result": {"report": {"recommendation": {"value": "CONSIDER"}}}}]
+        }
+    }));
+    client
+        .put_application_response_config()
+        .sdk_id(emulator.sdk_id())
+        .body(config)
+        .send()
+        .await
+        .unwrap();
+    let restricted = |country: &str, document: &str| {
+        json!({"type": "ID_DOCUMENT", "filter": {
+            "type": "ORTHOGONAL_RESTRICTIONS",
+            "country_restriction": {"inclusion": "INCLUDE", "country_codes": [country]},
+            "type_restriction": {"inclusion": "INCLUDE", "document_types": [document]}
+        }})
+    };
+    let payload: CreateSessionPayload = typed(json!({
+        "requested_checks": [{"type": "ID_DOCUMENT_AUTHENTICITY"}, {"type": "LIVENESS"}],
+        "required_documents": [restricted("FRA", "NATIONAL_ID"), restricted("USA", "DRIVING_LICENCE")]
+    }));
+    let id = client
+        .create_session()
+        .body(payload)
+        .send()
+        .await
+        .unwrap()
+        .session_id
+        .clone()
+        .unwrap();
+    let session = client
+        .get_session()
+        .session_id(&id)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+
+    let documents = &session.resources.as_ref().unwrap().id_documents;
+    let values: Vec<(String, String)> = session
+        .checks
+        .iter()
+        .filter(|c| c.type_ == Some(CheckType::IdDocumentAuthenticity))
+        .map(|c| {
+            let document = documents
+                .iter()
+                .find(|d| d.id.as_ref() == c.resources_used.first())
+                .unwrap();
+            let value = report(c)["recommendation"]["value"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            (document.issuing_country.clone().unwrap(), value)
+        })
+        .collect();
+    assert_eq!(
+        values,
+        [
+            ("FRA".to_owned(), "REJECT".to_owned()),
+            ("USA".to_owned(), "APPROVE".to_owned())
+        ]
+    );
+
+    let liveness = &session.resources.as_ref().unwrap().liveness_capture[0];
+    assert_eq!(liveness.liveness_type.as_ref().unwrap().as_str(), "STATIC");
+    assert!(liveness.image.is_some() && liveness.facemap.is_none());
+    assert_eq!(
+        report(check(&session, CheckType::Liveness))["recommendation"]["value"],
+        "CONSIDER"
+    );
+}
