@@ -120,8 +120,13 @@ impl App {
                 );
                 return Err(refuse("UNKNOWN_SDK_ID", message));
             }
-            // The official SDKs send no sdkId here.
+            // The official SDKs send no sdkId here, nor where the path names the application.
             None if uri.path() == "/supported-documents" => {}
+            None if uri
+                .path()
+                .strip_prefix("/apps/")
+                .and_then(|p| p.split('/').next())
+                == Some(self.sdk_id.as_str()) => {}
             None => {
                 return Err(refuse(
                     "MISSING_SDK_ID",

@@ -239,7 +239,16 @@ async fn the_official_sdks_style_of_request_is_accepted() {
             .is_some_and(|c| !c.is_empty())
     );
 
+    // As the Node SDK signs the application's sandbox configuration: the SDK id is in the path.
+    let app = format!("/apps/{}/response-config", emulator.sdk_id());
+    let response = get(unsigned(&app)).await.unwrap();
+    assert_eq!(response.status(), 200);
+
     // Every other operation needs its sdkId.
+    let response = get(unsigned("/apps/another-app/response-config"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
     let response = get(unsigned("/sessions/any")).await.unwrap();
     assert_eq!(response.status(), 401);
     let body: Value = response.json().await.unwrap();
