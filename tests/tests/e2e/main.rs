@@ -8,7 +8,7 @@ mod operations;
 mod sandbox;
 
 use idv_api::idv_signing::{Signer, SigningKey};
-use idv_api::types::ApiError;
+use idv_api::types::{ApiError, CreateSessionPayload};
 use idv_api::{Client, ResponseValue};
 use idv_emulator::Emulator;
 use serde::de::DeserializeOwned;
@@ -55,6 +55,15 @@ fn from_now(seconds: i64) -> chrono::DateTime<chrono::Utc> {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap();
     chrono::DateTime::from_timestamp(now.as_secs() as i64 + seconds, 0).unwrap()
+}
+
+/// Creates a session and returns its id.
+async fn create(client: &Client, payload: CreateSessionPayload) -> String {
+    let created = client.create_session().body(payload).send().await.unwrap();
+    created
+        .session_id
+        .clone()
+        .expect("a created session has an id")
 }
 
 /// The code of an `ApiError`.

@@ -8,7 +8,7 @@ use idv_api::types::{
 use idv_api::{MediaContentExt, ResponseValue};
 use serde_json::{Value, json};
 
-use super::{api_error, client, code, start, typed};
+use super::{api_error, client, code, create, start, typed};
 
 /// Everything a session can ask for, with the document restricted to a French ID card.
 fn full_payload() -> CreateSessionPayload {
@@ -192,15 +192,7 @@ async fn create_get_and_delete_a_session() {
 async fn the_ttl_counts_down_and_the_deadline_sets_it() {
     let (emulator, client) = start().await;
     let payload: CreateSessionPayload = typed(json!({"client_session_token_ttl": 900}));
-    let id = client
-        .create_session()
-        .body(payload)
-        .send()
-        .await
-        .unwrap()
-        .session_id
-        .clone()
-        .unwrap();
+    let id = create(&client, payload).await;
     emulator.advance(Duration::from_secs(100));
     let session = client.get_session().session_id(&id).send().await.unwrap();
     assert!(
@@ -218,15 +210,7 @@ async fn the_ttl_counts_down_and_the_deadline_sets_it() {
 
     // After resources_ttl, the session and everything in it is gone.
     let payload: CreateSessionPayload = typed(json!({"resources_ttl": 86700}));
-    let id = client
-        .create_session()
-        .body(payload)
-        .send()
-        .await
-        .unwrap()
-        .session_id
-        .clone()
-        .unwrap();
+    let id = create(&client, payload).await;
     emulator.advance(Duration::from_secs(86701));
     let (status, _) = api_error(client.get_session().session_id(&id).send().await);
     assert_eq!(status, 404);
@@ -414,15 +398,7 @@ async fn checks_held_back_lock_the_session_with_409() {
         .send()
         .await
         .unwrap();
-    let id = client
-        .create_session()
-        .body(full_payload())
-        .send()
-        .await
-        .unwrap()
-        .session_id
-        .clone()
-        .unwrap();
+    let id = create(&client, full_payload()).await;
 
     let session = client.get_session().session_id(&id).send().await.unwrap();
     assert_eq!(session.state, Some(SessionState::Ongoing));
@@ -665,15 +641,7 @@ async fn extreme_numbers_are_handled() {
         "resources_ttl": i64::MAX,
         "requested_checks": [{"type": "LIVENESS"}]
     }));
-    let id = client
-        .create_session()
-        .body(payload)
-        .send()
-        .await
-        .unwrap()
-        .session_id
-        .clone()
-        .unwrap();
+    let id = create(&client, payload).await;
     emulator.advance(Duration::from_secs(u64::MAX / 2));
     let session = client.get_session().session_id(&id).send().await.unwrap();
     assert_eq!(

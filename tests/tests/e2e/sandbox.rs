@@ -5,7 +5,7 @@ use idv_api::MediaContentExt;
 use idv_api::types::{CheckType, CreateSessionPayload, GetSessionResult, ResponseConfig};
 use serde_json::{Value, json};
 
-use super::{start, typed};
+use super::{create, start, typed};
 
 fn report(check: &idv_api::types::Check) -> Value {
     serde_json::to_value(check.report.as_ref().expect("a report")).unwrap()
@@ -67,15 +67,7 @@ async fn configure_create_read_fetch_and_delete() {
             "type_restriction": {"inclusion": "INCLUDE", "document_types": ["PASSPORT"]}
         }}]
     }));
-    let id = client
-        .create_session()
-        .body(payload)
-        .send()
-        .await
-        .unwrap()
-        .session_id
-        .clone()
-        .unwrap();
+    let id = create(&client, payload).await;
     let before = client.get_session().session_id(&id).send().await.unwrap();
     assert_eq!(
         report(check(&before, CheckType::IdDocumentAuthenticity)),
@@ -241,15 +233,7 @@ async fn document_filters_and_liveness_types_select_the_report() {
         "requested_checks": [{"type": "ID_DOCUMENT_AUTHENTICITY"}, {"type": "LIVENESS"}],
         "required_documents": [restricted("FRA", "NATIONAL_ID"), restricted("USA", "DRIVING_LICENCE")]
     }));
-    let id = client
-        .create_session()
-        .body(payload)
-        .send()
-        .await
-        .unwrap()
-        .session_id
-        .clone()
-        .unwrap();
+    let id = create(&client, payload).await;
     let session = client
         .get_session()
         .session_id(&id)
