@@ -5,6 +5,7 @@
 //! user's clone that folder is absent and those tests skip with a message; under CI
 //! (`CI=true`) its absence is a failure, so CI can never silently test less.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 
 /// The `shared/conformance` folder beside the workspace, or `None` (with a message on
@@ -23,7 +24,9 @@ pub fn dir(test: &str) -> Option<PathBuf> {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("{test}: {shown} is missing, and CI=true requires the shared conformance data");
     }
-    eprintln!(
+    // Straight to stderr: the test harness captures `eprintln!`, and would hide the skip.
+    let _ = writeln!(
+        std::io::stderr(),
         "skipping {test}: {shown} is absent (it holds other projects' data and is never committed)"
     );
     None
