@@ -249,14 +249,14 @@ impl ClientHooks<Transport> for Client {
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let url = request.url().clone();
         match self.inner.stack.execute(request).await {
             Ok(response) => Ok(response),
             Err(reqwest_middleware::Error::Reqwest(e)) => Err(e),
             Err(reqwest_middleware::Error::Middleware(error)) => {
-                middleware_failure(url, MiddlewareError { error }).await
+                let operation = info.operation_id;
+                middleware_failure(MiddlewareError { operation, error }).await
             }
         }
     }
@@ -267,12 +267,18 @@ impl ClientHooks<Transport> for Client {
 /// It reaches the caller inside [`Error::CommunicationError`]; [`ErrorExt::middleware_error`]
 /// finds it.
 #[derive(Debug, thiserror::Error)]
-#[error("the request was not sent: {error:#}")]
+#[error("the {operation} request was not sent: {error:#}")]
 pub struct MiddlewareError {
+    operation: &'static str,
     error: anyhow::Error,
 }
 
 impl MiddlewareError {
+    /// The operation whose request was stopped, e.g. `get_session`.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
     /// The middleware's error.
     pub fn get_ref(&self) -> &anyhow::Error {
         &self.error
@@ -284,19 +290,16 @@ impl MiddlewareError {
     }
 }
 
-/// What `exec` hands progenitor for a request a middleware stopped: a body error for the
-/// request's URL, whose source is the [`MiddlewareError`].
+/// What `exec` hands progenitor for a request a middleware stopped: a body error whose
+/// source is the [`MiddlewareError`].
 ///
 /// reqwest has no public constructor for its error type, but a body whose stream fails yields
 /// one, with the stream's error as its source, without any I/O.
-async fn middleware_failure(
-    url: reqwest::Url,
-    error: MiddlewareError,
-) -> reqwest::Result<reqwest::Response> {
+async fn middleware_failure(error: MiddlewareError) -> reqwest::Result<reqwest::Response> {
     use http_body::Body as _;
     let mut body = reqwest::Body::wrap_stream(futures_util::stream::iter([Err::<Bytes, _>(error)]));
     match std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await {
-        Some(Err(e)) => Err(e.with_url(url)),
+        Some(Err(e)) => Err(e),
         // The stream's only item is the error, so this cannot happen; if it did, the caller
         // would get an unexpected empty 500 response rather than a panic.
         Some(Ok(_)) | None => {

@@ -68,15 +68,16 @@ async fn a_callers_middleware_error_is_kept_and_typed() {
         .middleware_error()
         .expect("the middleware's error reaches the caller");
     assert!(found.get_ref().downcast_ref::<Closed>().is_some());
+    assert_eq!(found.operation(), "get_session");
     assert!(err.signing_error().is_none());
     assert_eq!(
         found.to_string(),
-        "the request was not sent: rate limiter is closed"
+        "the get_session request was not sent: rate limiter is closed"
     );
     assert_eq!(
         format!("{err:#}"),
-        "Communication Error: request or response body error for url \
-         (http://127.0.0.1:1/idverify/v1/sessions/s1): the request was not sent: rate limiter is closed"
+        "Communication Error: request or response body error: \
+         the get_session request was not sent: rate limiter is closed"
     );
 }
 

@@ -271,7 +271,8 @@ impl Signer {
         url: &Url,
         body: Option<&[u8]>,
     ) -> Result<SignedParts, SignError> {
-        self.relative_path(url)?;
+        // Appending to the query leaves the path as it is.
+        let path = self.relative_path(url)?;
         let mut url = url.clone();
         {
             let has_sdk_id = url.query_pairs().any(|(name, _)| name == "sdkId");
@@ -283,11 +284,7 @@ impl Signer {
                 .append_pair("nonce", &self.nonces.nonce())
                 .append_pair("timestamp", &self.clock.timestamp().to_string());
         }
-        let path_and_query = format!(
-            "{}?{}",
-            self.relative_path(&url)?,
-            url.query().unwrap_or_default()
-        );
+        let path_and_query = format!("{path}?{}", url.query().unwrap_or_default());
         let message = signed_message(method, &path_and_query, body);
         let digest = self.key.sign(message.as_bytes())?;
         Ok(SignedParts {
