@@ -88,6 +88,7 @@ impl App {
                 message: format!("the body is not JSON: {e}"),
             }])
         })?;
+        let value = crate::schema::without_nulls(value);
         self.spec
             .validate(operation, &value)
             .map_err(ApiError::invalid)?;
@@ -139,6 +140,10 @@ async fn supported_documents(Query(query): Query<HashMap<String, String>>) -> Re
 
 async fn create_session(State(app): State<Arc<App>>, body: Bytes) -> Answer {
     let payload = app.payload("createSession", &body)?;
+    let refused = crate::sessions::refusals(&payload);
+    if !refused.is_empty() {
+        return Err(ApiError::invalid(refused));
+    }
     let (id, session) = Session::create(&payload, app.now());
     let created = session.created_body(&id);
     app.store().sessions.insert(id, session);
