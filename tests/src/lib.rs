@@ -66,8 +66,10 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod auth;
 pub mod conformance;
 mod documents;
+mod error;
 mod schema;
 mod server;
 mod sessions;

@@ -1,29 +1,28 @@
-//! The HTTP side: routes, authentication, handlers and error bodies.
+//! The HTTP side: the shared state, the routes and their handlers. Authentication is in
+//! [`crate::auth`], error bodies in [`crate::error`].
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-use std::convert::Infallible;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
-use axum::middleware::{self, Next};
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use idv_signing::PublicKey;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
+use crate::auth::{Nonces, authenticate, wall_clock};
+use crate::error::{ApiError, json_errors, not_found};
 use crate::schema::{FieldError, Spec};
-use crate::sessions::{Content, Session, Store};
+use crate::sessions::{Content, Session, Store, generated};
 
 /// The largest request body the emulator reads.
-const MAX_BODY: usize = 1 << 20;
-/// A `timestamp` this large is in milliseconds (in seconds it would be after the year 5000).
-const MILLISECONDS: u64 = 100_000_000_000;
+pub(crate) const MAX_BODY: usize = 1 << 20;
 
 /// Everything the handlers share.
 pub(crate) struct App {
@@ -32,7 +31,7 @@ pub(crate) struct App {
     pub(crate) tolerance: Duration,
     pub(crate) spec: Spec,
     store: Mutex<Store>,
-    nonces: Mutex<Nonces>,
+    pub(crate) nonces: Mutex<Nonces>,
     /// How far tests have moved the sessions' clock forward, in milliseconds.
     advanced: AtomicU64,
     pub(crate) authenticated: AtomicU64,
@@ -81,124 +80,8 @@ impl App {
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, add);
     }
 
-    /// Checks a request the way the API does; see the crate docs.
-    fn authenticate(
-        &self,
-        method: &Method,
-        uri: &Uri,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<(), ApiError> {
-        let refuse = |code: &'static str, message: String| {
-            ApiError::new(StatusCode::UNAUTHORIZED, code, message)
-        };
-        let query: Vec<(String, String)> = Query::try_from_uri(uri)
-            .map(|Query(q)| q)
-            .unwrap_or_default();
-        let param = |name: &str| {
-            query
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
-        };
-
-        let digest = headers
-            .get(idv_signing::AUTH_DIGEST_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| {
-                refuse(
-                    "MISSING_SIGNATURE",
-                    "the X-Yoti-Auth-Digest header is missing".into(),
-                )
-            })?;
-        match param("sdkId") {
-            Some(id) if id == self.sdk_id => {}
-            Some(id) => {
-                let message = format!(
-                    "no application has the SDK id `{id}`; this emulator's is `{}`",
-                    self.sdk_id
-                );
-                return Err(refuse("UNKNOWN_SDK_ID", message));
-            }
-            // The official SDKs send no sdkId here, nor where the path names the application.
-            None if uri.path() == "/supported-documents" => {}
-            None if uri
-                .path()
-                .strip_prefix("/apps/")
-                .and_then(|p| p.split('/').next())
-                == Some(self.sdk_id.as_str()) => {}
-            None => {
-                return Err(refuse(
-                    "MISSING_SDK_ID",
-                    "the sdkId query parameter is missing".into(),
-                ));
-            }
-        }
-        let nonce = param("nonce").filter(|n| !n.is_empty()).ok_or_else(|| {
-            refuse(
-                "MISSING_NONCE",
-                "the nonce query parameter is missing".into(),
-            )
-        })?;
-        let timestamp = param("timestamp").ok_or_else(|| {
-            refuse(
-                "MISSING_TIMESTAMP",
-                "the timestamp query parameter is missing".into(),
-            )
-        })?;
-        let Ok(timestamp) = timestamp.parse::<u64>() else {
-            let message = format!(
-                "the timestamp `{timestamp}` is not a Unix time in seconds or milliseconds"
-            );
-            return Err(refuse("INVALID_TIMESTAMP", message));
-        };
-        let seconds = if timestamp >= MILLISECONDS {
-            timestamp / 1000
-        } else {
-            timestamp
-        };
-        let now = wall_clock().as_secs();
-        let tolerance = self.tolerance.as_secs();
-        if now.abs_diff(seconds) > tolerance {
-            let message = format!(
-                "the timestamp {timestamp} is {} s away from the server's clock ({now}); at most {tolerance} s is accepted",
-                now.abs_diff(seconds)
-            );
-            return Err(refuse("TIMESTAMP_OUT_OF_RANGE", message));
-        }
-        let path_and_query = uri.path_and_query().map_or("", |p| p.as_str());
-        if idv_signing::verify(
-            &self.public_key,
-            method.as_str(),
-            path_and_query,
-            Some(body),
-            digest,
-        )
-        .is_err()
-        {
-            let body = if body.is_empty() {
-                String::new()
-            } else {
-                format!("&<base64 of the {} body bytes>", body.len())
-            };
-            let message = format!(
-                "the X-Yoti-Auth-Digest does not verify with the application's public key; the signed message should be `{method}&{path_and_query}{body}`"
-            );
-            return Err(refuse("INVALID_SIGNATURE", message));
-        }
-        let mut nonces = self.nonces.lock().unwrap_or_else(PoisonError::into_inner);
-        if !nonces.insert(nonce, seconds.saturating_add(tolerance), now) {
-            self.replayed.fetch_add(1, Ordering::Relaxed);
-            return Err(refuse(
-                "NONCE_REUSED",
-                format!("the nonce `{nonce}` was already used"),
-            ));
-        }
-        Ok(())
-    }
-
     /// The JSON body of a request, checked against the operation's schema in the spec.
-    fn payload(&self, operation: &str, body: &[u8]) -> Result<Value, ApiError> {
+    pub(crate) fn payload(&self, operation: &str, body: &[u8]) -> Result<Value, ApiError> {
         let value: Value = serde_json::from_slice(body).map_err(|e| {
             ApiError::invalid(vec![FieldError {
                 property: String::new(),
@@ -209,88 +92,6 @@ impl App {
             .validate(operation, &value)
             .map_err(ApiError::invalid)?;
         Ok(value)
-    }
-}
-
-fn wall_clock() -> Duration {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-}
-
-/// The nonces seen, each until its timestamp leaves the tolerance window (after which a
-/// replay is refused for its timestamp anyway).
-#[derive(Default)]
-struct Nonces {
-    seen: HashMap<String, u64>,
-    pruned_at: u64,
-}
-
-impl Nonces {
-    /// Records `nonce`; `false` when it was seen before.
-    fn insert(&mut self, nonce: &str, forget_after: u64, now: u64) -> bool {
-        if now > self.pruned_at {
-            self.seen.retain(|_, until| *until >= now);
-            self.pruned_at = now;
-        }
-        match self.seen.entry(nonce.to_owned()) {
-            Entry::Occupied(_) => false,
-            Entry::Vacant(entry) => {
-                entry.insert(forget_after);
-                true
-            }
-        }
-    }
-}
-
-/// An error response with an `ApiError` body.
-#[derive(Debug)]
-pub(crate) struct ApiError {
-    status: StatusCode,
-    code: String,
-    message: String,
-    errors: Vec<FieldError>,
-}
-
-impl ApiError {
-    fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            code: code.to_owned(),
-            message: message.into(),
-            errors: Vec::new(),
-        }
-    }
-
-    fn invalid(errors: Vec<FieldError>) -> ApiError {
-        let message = "the request body does not match the API's schema".to_owned();
-        ApiError {
-            errors,
-            ..ApiError::new(StatusCode::BAD_REQUEST, "PAYLOAD_VALIDATION", message)
-        }
-    }
-
-    fn session_not_found(id: &str) -> ApiError {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "SESSION_NOT_FOUND",
-            format!("there is no session `{id}`"),
-        )
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let mut body = json!({"code": self.code, "message": self.message});
-        if !self.errors.is_empty() {
-            let errors: Vec<Value> = self
-                .errors
-                .into_iter()
-                .map(|e| json!({"property": e.property, "message": e.message}))
-                .collect();
-            body["errors"] = Value::Array(errors);
-        }
-        (self.status, Json(body)).into_response()
     }
 }
 
@@ -327,56 +128,6 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .fallback(not_found)
         .layer(middleware::map_response(json_errors))
         .with_state(app)
-}
-
-/// Authenticates every request to an operation; see [`App::authenticate`]. Runs inside the
-/// nested routers, so the path it sees is relative to the base URL, as the signature's is.
-async fn authenticate(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
-    let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
-        let message = format!("the request body could not be read, or is over {MAX_BODY} bytes");
-        return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", message)
-            .into_response();
-    };
-    if let Err(error) = app.authenticate(&parts.method, &parts.uri, &parts.headers, &body) {
-        app.unauthorized.fetch_add(1, Ordering::Relaxed);
-        return error.into_response();
-    }
-    app.authenticated.fetch_add(1, Ordering::Relaxed);
-    next.run(Request::from_parts(parts, Body::from(body))).await
-}
-
-/// Gives every error response that is not JSON yet (axum's own rejections, 405s) an
-/// `ApiError` body.
-async fn json_errors(response: Response) -> Response {
-    let status = response.status();
-    let json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if json || !(status.is_client_error() || status.is_server_error()) {
-        return response;
-    }
-    let text = axum::body::to_bytes(response.into_body(), 64 * 1024)
-        .await
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default();
-    let reason = status.canonical_reason().unwrap_or("error");
-    let code = reason.to_uppercase().replace([' ', '-'], "_");
-    let message = if text.is_empty() {
-        reason.to_owned()
-    } else {
-        text
-    };
-    ApiError::new(status, &code, message).into_response()
-}
-
-async fn not_found(method: Method, uri: Uri) -> ApiError {
-    let message = format!(
-        "no operation {method} {}: the API is under /idverify/v1 and /sandbox/idverify/v1, and the response-config operations only under the sandbox",
-        uri.path()
-    );
-    ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", message)
 }
 
 async fn supported_documents(Query(query): Query<HashMap<String, String>>) -> Response {
@@ -453,26 +204,6 @@ async fn get_media(
 fn media_not_found(id: &str, media_id: &str) -> ApiError {
     let message = format!("session `{id}` has no media `{media_id}`");
     ApiError::new(StatusCode::NOT_FOUND, "MEDIA_NOT_FOUND", message)
-}
-
-/// `len` bytes of [`crate::Media::Generated`]'s pattern, made chunk by chunk as the client reads:
-/// every chunk is a slice of one shared 64 KiB buffer, so memory stays flat.
-fn generated(len: u64) -> impl futures_util::Stream<Item = Result<Bytes, Infallible>> {
-    const CHUNK: u64 = 64 * 1024;
-    let pattern: Bytes = (0..CHUNK + 251)
-        .map(|i| (i % 251) as u8)
-        .collect::<Vec<u8>>()
-        .into();
-    futures_util::stream::unfold(0u64, move |offset| {
-        let pattern = pattern.clone();
-        async move {
-            let size = CHUNK.min(len.checked_sub(offset).filter(|left| *left > 0)?);
-            let start = offset % 251;
-            // Both bounds are below CHUNK + 251, the pattern's length.
-            let chunk = pattern.slice(start as usize..(start + size) as usize);
-            Some((Ok(chunk), offset + size))
-        }
-    })
 }
 
 async fn delete_media(

@@ -1,0 +1,92 @@
+//! Error responses: every one has an `ApiError` JSON body, axum's own rejections included.
+
+use axum::Json;
+use axum::http::{Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::schema::FieldError;
+
+/// An error response with an `ApiError` body.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    status: StatusCode,
+    code: String,
+    message: String,
+    errors: Vec<FieldError>,
+}
+
+impl ApiError {
+    pub(crate) fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code: code.to_owned(),
+            message: message.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub(crate) fn invalid(errors: Vec<FieldError>) -> ApiError {
+        let message = "the request body does not match the API's schema".to_owned();
+        ApiError {
+            errors,
+            ..ApiError::new(StatusCode::BAD_REQUEST, "PAYLOAD_VALIDATION", message)
+        }
+    }
+
+    pub(crate) fn session_not_found(id: &str) -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "SESSION_NOT_FOUND",
+            format!("there is no session `{id}`"),
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({"code": self.code, "message": self.message});
+        if !self.errors.is_empty() {
+            let errors: Vec<Value> = self
+                .errors
+                .into_iter()
+                .map(|e| json!({"property": e.property, "message": e.message}))
+                .collect();
+            body["errors"] = Value::Array(errors);
+        }
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// Gives every error response that is not JSON yet (axum's own rejections, 405s) an
+/// `ApiError` body.
+pub(crate) async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let text = axum::body::to_bytes(response.into_body(), 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let reason = status.canonical_reason().unwrap_or("error");
+    let code = reason.to_uppercase().replace([' ', '-'], "_");
+    let message = if text.is_empty() {
+        reason.to_owned()
+    } else {
+        text
+    };
+    ApiError::new(status, &code, message).into_response()
+}
+
+pub(crate) async fn not_found(method: Method, uri: Uri) -> ApiError {
+    let message = format!(
+        "no operation {method} {}: the API is under /idverify/v1 and /sandbox/idverify/v1, and the response-config operations only under the sandbox",
+        uri.path()
+    );
+    ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", message)
+}

@@ -1,0 +1,198 @@
+//! Sessions in memory.
+//!
+//! A created session behaves as if its user went through the flow at once. It has the
+//! documents, liveness capture and face capture that its requested checks, tasks and required
+//! documents call for, a task for each requested task, and a check for each requested check
+//! (and for each check that a task generates). What the checks report, and what the text
+//! extraction tasks extract, come from the sandbox response configuration in force when the
+//! session is read: the session's own over the application's. Until the configured
+//! `async_report_delay` has passed since creation, every check is `PENDING` without a report
+//! and the session is locked (deleting it or its media answers 409).
+//!
+//! This file is the store: the sessions by id, their lifetimes, and the cached body. The
+//! other concerns each have a file:
+//! - [`flow`]: what the user's flow produces for a `POST /sessions` payload (documents,
+//!   captures, tasks, checks);
+//! - [`render`]: the `GET /sessions/{id}` body;
+//! - [`sandbox`]: what the sandbox response configuration makes checks and tasks report;
+//! - [`media`]: the session's media items and their content.
+
+mod flow;
+mod media;
+mod render;
+mod sandbox;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde_json::{Map, Value, json};
+
+use self::flow::Flow;
+use self::media::MediaItem;
+pub(crate) use self::media::{Content, generated};
+
+/// `client_session_token_ttl` when the request gives none (the spec's default).
+const DEFAULT_TTL: u64 = 600;
+/// `resources_ttl` when the request gives none (the spec's default).
+const DEFAULT_RESOURCES_TTL: u64 = 87_000;
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// RFC 3339 in UTC, to the second.
+fn time(at: Duration) -> String {
+    i64::try_from(at.as_secs())
+        .ok()
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+/// What the emulator holds.
+#[derive(Default)]
+pub(crate) struct Store {
+    pub(crate) sessions: HashMap<String, Session>,
+    /// The application-level sandbox response configuration.
+    app_config: Map<String, Value>,
+}
+
+impl Store {
+    /// The session and the application's configuration, unless there is no such session or
+    /// its resources have expired (then it is gone).
+    pub(crate) fn session(
+        &mut self,
+        id: &str,
+        now: Duration,
+    ) -> Option<(&mut Session, &Map<String, Value>)> {
+        if self.sessions.get(id).is_some_and(|s| s.expired(now)) {
+            self.sessions.remove(id);
+        }
+        let app = &self.app_config;
+        self.sessions.get_mut(id).map(|session| (session, app))
+    }
+
+    /// The application-level sandbox response configuration.
+    pub(crate) fn app_config(&self) -> &Map<String, Value> {
+        &self.app_config
+    }
+
+    /// Sets the application-level sandbox response configuration.
+    pub(crate) fn configure_app(&mut self, config: Map<String, Value>) {
+        self.app_config = config;
+        for session in self.sessions.values_mut() {
+            session.rendered = None;
+        }
+    }
+}
+
+/// One session.
+pub(crate) struct Session {
+    token: String,
+    created: Duration,
+    ttl: u64,
+    /// The session is deleted this long after creation; never for raw sessions.
+    resources_ttl: Option<u64>,
+    user_tracking_id: Option<String>,
+    biometric_consent: bool,
+    body: Body,
+    /// The session-level sandbox response configuration.
+    config: Option<Map<String, Value>>,
+    media: HashMap<String, MediaItem>,
+    /// The last body rendered, and the whole seconds since creation it was rendered at.
+    rendered: Option<(u64, Bytes)>,
+}
+
+enum Body {
+    Flow(Box<Flow>),
+    /// A session body that a test inserted, served as it is.
+    Raw(Value),
+}
+
+impl Session {
+    /// The session that a validated `POST /sessions` payload creates at `now`, and its id.
+    pub(crate) fn create(payload: &Value, now: Duration) -> (String, Session) {
+        let ttl = match payload.get("session_deadline").and_then(Value::as_str) {
+            Some(deadline) => chrono::DateTime::parse_from_rfc3339(deadline)
+                .ok()
+                .and_then(|d| u64::try_from(d.timestamp()).ok())
+                .map_or(0, |d| d.saturating_sub(now.as_secs())),
+            None => payload
+                .get("client_session_token_ttl")
+                .and_then(Value::as_u64)
+                .unwrap_or(DEFAULT_TTL),
+        };
+        let resources_ttl = payload.get("resources_ttl").and_then(Value::as_u64);
+        let mut session = Session {
+            token: new_id(),
+            created: now,
+            ttl,
+            resources_ttl: Some(resources_ttl.unwrap_or(DEFAULT_RESOURCES_TTL)),
+            user_tracking_id: payload
+                .get("user_tracking_id")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            biometric_consent: payload.get("block_biometric_consent") != Some(&Value::Bool(true)),
+            body: Body::Raw(Value::Null),
+            config: None,
+            media: HashMap::new(),
+            rendered: None,
+        };
+        session.body = Body::Flow(Box::new(session.flow(payload)));
+        (new_id(), session)
+    }
+
+    /// A session whose body is `body`, served as it is.
+    pub(crate) fn raw(body: Value, now: Duration) -> Session {
+        Session {
+            token: new_id(),
+            created: now,
+            ttl: DEFAULT_TTL,
+            resources_ttl: None,
+            user_tracking_id: None,
+            biometric_consent: false,
+            body: Body::Raw(body),
+            config: None,
+            media: HashMap::new(),
+            rendered: None,
+        }
+    }
+
+    /// The body of the `POST /sessions` response.
+    pub(crate) fn created_body(&self, id: &str) -> Value {
+        json!({
+            "session_id": id,
+            "client_session_token": self.token,
+            "client_session_token_ttl": self.ttl,
+        })
+    }
+
+    fn expired(&self, now: Duration) -> bool {
+        self.resources_ttl
+            .is_some_and(|ttl| now > self.created.saturating_add(Duration::from_secs(ttl)))
+    }
+
+    /// The body of `GET /sessions/{id}`, as JSON bytes.
+    ///
+    /// What the session looks like depends only on the configuration and on the whole
+    /// seconds since its creation, so a body is rendered once and served until either changes
+    /// (see [`Session::configure`] and [`Store::configure_app`]).
+    pub(crate) fn body(&mut self, id: &str, app: &Map<String, Value>, now: Duration) -> Bytes {
+        let age = now.saturating_sub(self.created).as_secs();
+        match &self.rendered {
+            Some((rendered_at, body)) if *rendered_at == age => body.clone(),
+            _ => {
+                let body = Bytes::from(self.render(id, app, now).to_string());
+                self.rendered = Some((age, body.clone()));
+                body
+            }
+        }
+    }
+
+    /// Sets the session-level sandbox response configuration.
+    pub(crate) fn configure(&mut self, config: Map<String, Value>) {
+        self.config = Some(config);
+        self.rendered = None;
+    }
+}

@@ -1,0 +1,167 @@
+//! The `GET /sessions/{id}` body: a session's flow as the API reports it, at a given time and
+//! under a given sandbox configuration.
+
+use std::time::Duration;
+
+use serde_json::{Map, Value, json};
+
+use super::flow::Document;
+use super::sandbox::{configured, default_report, liveness_type};
+use super::{Body, Session, time};
+
+impl Session {
+    pub(super) fn render(&self, id: &str, app: &Map<String, Value>, now: Duration) -> Value {
+        let flow = match &self.body {
+            Body::Raw(body) => return body.clone(),
+            Body::Flow(flow) => flow,
+        };
+        let config = self.effective_config(app);
+        let done = self.checks_done(&config, now);
+        let created = time(self.created);
+        let finished = time(self.checks_finish(&config));
+        let media = |id: &str| -> Value {
+            self.media.get(id).map_or(
+                Value::Null,
+                |m| json!({"id": id, "type": m.kind, "created": created, "last_updated": created}),
+            )
+        };
+        let resource = |id: &str, fields: Value| -> Value {
+            let mut resource = json!({
+                "id": id,
+                "source": {"type": "END_USER"},
+                "created_at": created,
+                "last_updated": created,
+                "tasks": [],
+            });
+            if let (Value::Object(r), Value::Object(f)) = (&mut resource, fields) {
+                r.extend(f);
+            }
+            resource
+        };
+        let document = |d: &Document| -> Value {
+            let tasks: Vec<Value> = d
+                .task
+                .iter()
+                .map(|t| {
+                    json!({
+                        "id": t.id,
+                        "type": t.kind,
+                        "state": "DONE",
+                        "created": created,
+                        "last_updated": created,
+                        "generated_media": [{"id": t.media, "type": "JSON"}],
+                        "generated_checks": [{"id": t.check.0, "type": t.check.1}],
+                    })
+                })
+                .collect();
+            let mut fields = json!({
+                "document_type": d.document_type,
+                "issuing_country": d.country,
+                "tasks": tasks,
+            });
+            if d.supplementary {
+                fields["file"] = json!({"media": media(&d.page)});
+            } else if let Some((frame, photo)) = &d.frame_and_photo {
+                fields["pages"] = json!([{
+                    "capture_method": "CAMERA",
+                    "media": media(&d.page),
+                    "frames": [{"media": media(frame)}],
+                }]);
+                fields["document_id_photo"] = json!({"media": media(photo)});
+            }
+            if let Some(id) = &d.fields {
+                fields["document_fields"] = json!({"media": media(id)});
+            }
+            resource(&d.id, fields)
+        };
+        let documents = |supplementary: bool| -> Vec<Value> {
+            flow.documents
+                .iter()
+                .filter(|d| d.supplementary == supplementary)
+                .map(document)
+                .collect()
+        };
+        let liveness_type = liveness_type(&config);
+        let liveness: Vec<Value> = flow
+            .liveness
+            .iter()
+            .map(|l| {
+                let fields = if liveness_type == "ZOOM" {
+                    let captured = l.frames.iter().map(|f| json!({"media": media(f)}));
+                    // Frames 4 to 7 may have no media.
+                    let frames: Vec<Value> = captured
+                        .chain(std::iter::repeat_n(json!({"media": null}), 4))
+                        .collect();
+                    let facemap = json!({"media": media(&l.facemap)});
+                    json!({"liveness_type": "ZOOM", "facemap": facemap, "frames": frames})
+                } else {
+                    let image = json!({"media": media(&l.image)});
+                    json!({"liveness_type": liveness_type, "image": image})
+                };
+                resource(&l.id, fields)
+            })
+            .collect();
+        let faces: Vec<Value> = flow
+            .face
+            .iter()
+            .map(|(id, image)| resource(id, json!({"image": {"media": media(image)}})))
+            .collect();
+        let checks: Vec<Value> = flow
+            .checks
+            .iter()
+            .map(|c| {
+                let generated: Vec<Value> = c
+                    .media
+                    .iter()
+                    .map(|m| json!({"id": m, "type": "JSON"}))
+                    .collect();
+                let mut check = json!({
+                    "id": c.id,
+                    "type": c.kind,
+                    "state": if done { "DONE" } else { "PENDING" },
+                    "resources_used": c.resources,
+                    "generated_media": generated,
+                    "created": created,
+                    "last_updated": if done { &finished } else { &created },
+                });
+                if done {
+                    let document = c.document.and_then(|i| flow.documents.get(i));
+                    let configured = configured(
+                        &config,
+                        "check_reports",
+                        &c.kind,
+                        document,
+                        Some(&liveness_type),
+                    );
+                    check["report"] = configured
+                        .and_then(|result| result.get("report"))
+                        .cloned()
+                        .unwrap_or_else(|| default_report(&c.kind));
+                }
+                check
+            })
+            .collect();
+
+        let elapsed = now.saturating_sub(self.created).as_secs();
+        let mut session = json!({
+            "session_id": id,
+            "client_session_token": self.token,
+            "client_session_token_ttl": self.ttl.saturating_sub(elapsed),
+            "state": if done || checks.is_empty() { "COMPLETED" } else { "ONGOING" },
+            "resources": {
+                "id_documents": documents(false),
+                "supplementary_documents": documents(true),
+                "liveness_capture": liveness,
+                "face_capture": faces,
+            },
+            "checks": checks,
+        });
+        if let Some(user) = &self.user_tracking_id {
+            session["user_tracking_id"] = json!(user);
+        }
+        if self.biometric_consent && (flow.liveness.is_some() || flow.face.is_some()) {
+            session["biometric_consent"] = json!(created);
+        }
+        session
+    }
+}

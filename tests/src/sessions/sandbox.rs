@@ -1,0 +1,183 @@
+//! The sandbox response configuration: which one is in force for a session, when its checks
+//! finish, and what its checks report and its extraction tasks extract (else an approval and
+//! a sample person's fields).
+
+use std::time::Duration;
+
+use serde_json::{Map, Value, json};
+
+use super::flow::{
+    AUTHENTICITY, COMPARISON, Document, FACE_MATCH, ID_EXTRACTION, ID_TEXT_CHECK, LIVENESS,
+    SUPPLEMENTARY_EXTRACTION, SUPPLEMENTARY_TEXT_CHECK,
+};
+use super::{Body, Session};
+
+impl Session {
+    /// The sandbox configuration in force: the session's own over the application's, section
+    /// by section (`task_results`, `check_reports`) and key by key within a section.
+    pub(crate) fn effective_config(&self, app: &Map<String, Value>) -> Map<String, Value> {
+        let mut merged = app.clone();
+        for (section, own) in self.config.iter().flatten() {
+            match (merged.get_mut(section), own) {
+                (Some(Value::Object(base)), Value::Object(own)) => {
+                    base.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                _ => {
+                    merged.insert(section.clone(), own.clone());
+                }
+            }
+        }
+        merged
+    }
+
+    /// Whether the checks are still held back by `async_report_delay` at `now`.
+    pub(crate) fn locked(&self, app: &Map<String, Value>, now: Duration) -> bool {
+        match &self.body {
+            Body::Flow(flow) => {
+                !flow.checks.is_empty() && !self.checks_done(&self.effective_config(app), now)
+            }
+            Body::Raw(_) => false,
+        }
+    }
+
+    /// When the checks finish: `async_report_delay` seconds after creation.
+    pub(super) fn checks_finish(&self, config: &Map<String, Value>) -> Duration {
+        let delay = config
+            .get("check_reports")
+            .and_then(|c| c.get("async_report_delay"))
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        self.created.saturating_add(Duration::from_secs(delay))
+    }
+
+    pub(super) fn checks_done(&self, config: &Map<String, Value>, now: Duration) -> bool {
+        now >= self.checks_finish(config)
+    }
+    pub(super) fn document_fields(
+        &self,
+        config: &Map<String, Value>,
+        index: usize,
+        check: bool,
+    ) -> Value {
+        let Body::Flow(flow) = &self.body else {
+            return json!({});
+        };
+        let Some(document) = flow.documents.get(index) else {
+            return json!({});
+        };
+        let (task, check_kind) = if document.supplementary {
+            (SUPPLEMENTARY_EXTRACTION, SUPPLEMENTARY_TEXT_CHECK)
+        } else {
+            (ID_EXTRACTION, ID_TEXT_CHECK)
+        };
+        let fields = |section: &str, kind: &str| {
+            configured(config, section, kind, Some(document), None)
+                .and_then(|result| result.get("document_fields"))
+                .cloned()
+        };
+        check
+            .then(|| fields("check_reports", check_kind))
+            .flatten()
+            .or_else(|| fields("task_results", task))
+            .unwrap_or_else(|| default_fields(document))
+    }
+}
+
+/// The `result` of the first configured entry of `section.kind` that applies to `document`
+/// (its `document_filter` or `secondary_document_filter` allows it) or to `liveness_type`.
+/// `THIRD_PARTY_IDENTITY` is configured as one object rather than a list.
+pub(super) fn configured<'c>(
+    config: &'c Map<String, Value>,
+    section: &str,
+    kind: &str,
+    document: Option<&Document>,
+    liveness_type: Option<&str>,
+) -> Option<&'c Value> {
+    let entries = config.get(section)?.get(kind)?;
+    let entries = match entries {
+        Value::Array(entries) => entries.as_slice(),
+        entry => std::slice::from_ref(entry),
+    };
+    let allows =
+        |filter: &Value, key: &str, value: &str| match filter.get(key).and_then(Value::as_array) {
+            Some(list) if !list.is_empty() => list.iter().any(|v| v.as_str() == Some(value)),
+            _ => true,
+        };
+    let applies = |entry: &&Value| {
+        let filter = entry
+            .get("document_filter")
+            .or(entry.get("secondary_document_filter"));
+        let document_ok = match (filter, document) {
+            (Some(filter), Some(d)) => {
+                allows(filter, "country_codes", &d.country)
+                    && allows(filter, "document_types", &d.document_type)
+            }
+            _ => true,
+        };
+        let liveness_ok = match entry.get("liveness_type").and_then(Value::as_str) {
+            Some(wanted) => liveness_type.is_none_or(|t| t == wanted),
+            None => true,
+        };
+        document_ok && liveness_ok
+    };
+    entries.iter().find(applies)?.get("result")
+}
+
+/// The liveness type that the configuration's `LIVENESS` reports are for, else `ZOOM`.
+pub(super) fn liveness_type(config: &Map<String, Value>) -> String {
+    config
+        .get("check_reports")
+        .and_then(|c| c.get(LIVENESS))
+        .and_then(Value::as_array)
+        .and_then(|entries| {
+            entries
+                .iter()
+                .find_map(|e| e.get("liveness_type")?.as_str())
+        })
+        .unwrap_or("ZOOM")
+        .to_owned()
+}
+
+/// An approving report with the sub-checks that the kind of check usually has.
+pub(super) fn default_report(kind: &str) -> Value {
+    let sub_checks: &[&str] = match kind {
+        AUTHENTICITY => &[
+            "document_in_date",
+            "fraud_list_check",
+            "hologram",
+            "no_sign_of_tampering",
+            "real_document",
+        ],
+        ID_TEXT_CHECK | SUPPLEMENTARY_TEXT_CHECK => &["text_data_readable"],
+        FACE_MATCH => &["ai_face_match"],
+        LIVENESS => &["liveness_auth"],
+        COMPARISON => &["document_comparison"],
+        _ => &[],
+    };
+    let breakdown: Vec<Value> = sub_checks
+        .iter()
+        .map(|s| json!({"sub_check": s, "result": "PASS", "details": []}))
+        .collect();
+    json!({"recommendation": {"value": "APPROVE"}, "breakdown": breakdown})
+}
+
+fn default_fields(document: &Document) -> Value {
+    if document.supplementary {
+        return json!({
+            "full_name": "Jane Sandbox Doe",
+            "address": "1 Sandbox Street, London, SW1A 1AA",
+            "issue_date": "2024-01-15",
+        });
+    }
+    json!({
+        "full_name": "Jane Sandbox Doe",
+        "given_names": "Jane Sandbox",
+        "family_name": "Doe",
+        "date_of_birth": "1990-01-01",
+        "nationality": document.country,
+        "issuing_country": document.country,
+        "document_type": document.document_type,
+        "document_number": "123456789",
+        "expiration_date": "2035-01-01",
+    })
+}
