@@ -100,7 +100,10 @@ fn go_session_with_identity_profile() {
         Some("MANDATORY_DOCUMENT_COULD_NOT_BE_PROVIDED")
     );
     let detail = &failure.requirements_not_met_details[0];
-    assert_eq!(detail.failure_type.as_deref(), Some("ID_DOCUMENT_AUTHENTICITY"));
+    assert_eq!(
+        detail.failure_type.as_deref(),
+        Some("ID_DOCUMENT_AUTHENTICITY")
+    );
     assert_eq!(detail.document_country_iso_code.as_deref(), Some("GBR"));
     assert_eq!(detail.details.as_deref(), Some("INCORRECT_DOCUMENT_TYPE"));
     let report = profile.identity_profile_report.unwrap();
@@ -147,13 +150,18 @@ fn go_session_with_advanced_identity_profile() {
         .unwrap();
     assert!(!scheme.type_.is_empty());
     assert!(report.media.is_some());
-    assert!(session.advanced_identity_profile_preview.unwrap().media.is_some());
+    assert!(
+        session
+            .advanced_identity_profile_preview
+            .unwrap()
+            .media
+            .is_some()
+    );
 }
 
 #[test]
 fn php_identity_profile_result() {
-    let Some(session) =
-        round_trip::<GetSessionResult>("09_php_get_session_identity_profile.json")
+    let Some(session) = round_trip::<GetSessionResult>("09_php_get_session_identity_profile.json")
     else {
         return;
     };

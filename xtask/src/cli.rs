@@ -129,7 +129,7 @@ fn check_command(root: &Path, out: &mut dyn Write) -> Result<u8, Error> {
         }
         Some(diff) => {
             let _ = writeln!(out, "{diff}");
-            Err(Error::Generator(format!(
+            Err(Error::Stale(format!(
                 "{GENERATED_PATH} does not match {SPEC_PATH}.\n\
                  Do not edit it by hand: run `cargo xtask generate` and commit the result."
             )))

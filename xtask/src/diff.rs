@@ -365,7 +365,13 @@ fn diff_on_this_thread(base_yaml: Option<&str>, head_yaml: &str) -> Result<Repor
     let mut generated = |spec: &spec::Spec, which: Which| match generate_file(spec) {
         Ok(file) => Surface::of(&file),
         Err(e) => {
-            ungenerated.push((which, e.to_string().trim_end().to_string()));
+            // One line, to sit in the report's quote.
+            let why: Vec<String> = e
+                .to_string()
+                .lines()
+                .map(|l| l.trim().to_string())
+                .collect();
+            ungenerated.push((which, why.join(" ")));
             Surface::default()
         }
     };

@@ -43,6 +43,8 @@ pub enum Error {
     Rules(Vec<Violation>),
     /// progenitor returned an error, panicked, or produced tokens that are not Rust.
     Generator(String),
+    /// The committed generated code is not what the spec generates.
+    Stale(String),
     /// git could not be run, failed, or the revision does not exist.
     Git(String),
 }
@@ -90,7 +92,9 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Generator(message) | Error::Git(message) => f.write_str(message),
+            Error::Generator(message) | Error::Stale(message) | Error::Git(message) => {
+                f.write_str(message)
+            }
         }
     }
 }
