@@ -1,6 +1,6 @@
 //! Operations, their parameters, bodies and responses; component schemas on their own; `$ref`s.
 
-use super::{CREATE, Case, check, doc, get_session, schemas};
+use super::{CREATE, Case, TYPE_CHANGES, check, doc, get_session, schemas};
 
 #[test]
 fn operation_and_reference_changes_give_the_expected_report_lines() {
@@ -138,6 +138,20 @@ fn operation_and_reference_changes_give_the_expected_report_lines() {
             doc(&[&get_op.replace("get: {", "get: {summary: Get, ")], &[]),
             doc(&[&get_op.replace("get: {", "get: {summary: Fetch, ")], &[]),
             vec!["#### `getSession` (`GET /sessions/{id}`)".into(), "- **docs only** summary changed — only doc comments change".into()],
+        ),
+        // What the generated code changes where the spec walk sees no cause is reported too.
+        (
+            "unknown fields typed: the generated struct changes",
+            schemas(&["Out: {type: object, properties: {a: {type: string}}}"]),
+            schemas(&["Out: {type: object, properties: {a: {type: string}}, additionalProperties: {type: string}}"]),
+            vec![
+                "#### `Out` (used in responses)".into(),
+                format!(
+                    "- **breaking** generated `types::Out` changed: `struct {{ a: Option<String>, extra: \
+                     serde_json::Map<String, serde_json::Value> }} + Default` → `struct {{ a: Option<String>, \
+                     extra: BTreeMap<String, String> }} + Default` — {TYPE_CHANGES}"
+                ),
+            ],
         ),
         // Component schemas on their own.
         (

@@ -12,8 +12,10 @@
 //! a `$ref` retargeted at a structurally identical schema reports no change; the generated
 //! type's new name is kept aside as a rename note.
 //!
-//! `operations.rs` walks operations, `schemas.rs` schemas, `index.rs` finds things in a spec.
+//! `operations.rs` walks operations, `schemas.rs` schemas, `index.rs` finds things in a spec,
+//! and `generated.rs` reports what the generated code changed where the walk found no cause.
 
+mod generated;
 mod index;
 mod operations;
 mod schemas;
@@ -91,6 +93,7 @@ pub(crate) fn compare(base: Side<'_>, head: Side<'_>) -> (Vec<Entry>, BTreeSet<(
         };
         diff.push(&place, kind, text);
     }
+    diff.unexplained();
     (diff.entries, diff.renames)
 }
 
