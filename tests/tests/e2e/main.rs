@@ -5,7 +5,9 @@ mod auth;
 mod forward_compat;
 mod load;
 mod operations;
+mod refusals;
 mod sandbox;
+mod self_check;
 
 use idv_api::idv_signing::{Signer, SigningKey};
 use idv_api::types::{ApiError, CreateSessionPayload};
