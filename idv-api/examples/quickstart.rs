@@ -183,6 +183,9 @@ fn session_payload() -> CreateSessionPayload {
         required_documents: vec![RequiredDocument {
             type_: RequiredDocumentType::IdDocument,
             filter: None,
+            objective: None,
+            document_types: Vec::new(),
+            country_codes: Vec::new(),
             extra: Default::default(),
         }],
         sdk_config: Some(SdkConfig {

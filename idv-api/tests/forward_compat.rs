@@ -8,7 +8,7 @@ fn session_from_the_future() -> Value {
     json!({
         "session_id": "a1746488-efcc-4c59-bd28-f849dcb933a2",
         "state": "PAUSED_FOR_REVIEW",
-        "identity_profile": {"subject_id": "x", "result": "DONE"},
+        "age_estimation": {"subject_id": "x", "result": "DONE"},
         "resources": {
             "id_documents": [{
                 "id": "doc-1",
@@ -20,16 +20,16 @@ fn session_from_the_future() -> Value {
                 }]
             }],
             "liveness_capture": [{"id": "l-1", "liveness_type": "HEAD_TURN", "frames": null}],
-            "applicant_profiles": [{"id": "p-1"}]
+            "voice_prints": [{"id": "p-1"}]
         },
         "checks": [{
             "id": "check-1",
-            "type": "WATCHLIST_SCREENING",
+            "type": "AGE_ESTIMATION",
             "state": "AWAITING_SCREENING",
             "report": {
                 "recommendation": {"value": "MANUAL_REVIEW"},
                 "breakdown": [{"sub_check": "sanctions", "result": "INCONCLUSIVE", "details": []}],
-                "watchlist_summary": {"total_hits": 0}
+                "age_summary": {"estimated_age": 30}
             }
         }]
     })
@@ -46,11 +46,11 @@ fn unknown_values_parse_and_are_kept() {
     let check = &session.checks[0];
     assert_eq!(
         check.type_,
-        Some(CheckType::Unknown("WATCHLIST_SCREENING".into()))
+        Some(CheckType::Unknown("AGE_ESTIMATION".into()))
     );
     assert_eq!(
         check.type_.as_ref().map(CheckType::as_str),
-        Some("WATCHLIST_SCREENING")
+        Some("AGE_ESTIMATION")
     );
     assert_eq!(check.state, Some(CheckState::from("AWAITING_SCREENING")));
     assert!(check.state.as_ref().is_some_and(CheckState::is_unknown));
@@ -70,7 +70,7 @@ fn unknown_values_parse_and_are_kept() {
         report.breakdown[0].result.as_ref().unwrap().as_str(),
         "INCONCLUSIVE"
     );
-    assert_eq!(report.extra["watchlist_summary"], json!({"total_hits": 0}));
+    assert_eq!(report.extra["age_summary"], json!({"estimated_age": 30}));
 
     let resources = session.resources.as_ref().unwrap();
     let task = &resources.id_documents[0].tasks[0];
@@ -85,12 +85,9 @@ fn unknown_values_parse_and_are_kept() {
         liveness.liveness_type,
         Some(LivenessType::Unknown("HEAD_TURN".into()))
     );
+    assert_eq!(resources.extra["voice_prints"], json!([{"id": "p-1"}]));
     assert_eq!(
-        resources.extra["applicant_profiles"],
-        json!([{"id": "p-1"}])
-    );
-    assert_eq!(
-        session.extra["identity_profile"],
+        session.extra["age_estimation"],
         json!({"subject_id": "x", "result": "DONE"})
     );
 }

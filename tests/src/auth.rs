@@ -52,7 +52,8 @@ impl App {
                     "the X-Yoti-Auth-Digest header is missing".into(),
                 )
             })?;
-        match param("sdkId") {
+        // The Go SDK spells it `sdkID`; the real API accepts both.
+        match param("sdkId").or_else(|| param("sdkID")) {
             Some(id) if id == self.sdk_id => {}
             Some(id) => {
                 let message = format!(

@@ -7,6 +7,11 @@
 //! (`unevaluatedProperties: false`), so a misspelled field is caught. The spec leaves objects
 //! open so that responses stay forward compatible; a request the emulator accepts must be one
 //! the spec describes.
+//!
+//! Requests may also send `null` for any property: the real API reads it as absent, and the
+//! official Python sandbox client sends `null` for every option it was not given. The server
+//! drops them with [`without_nulls`] before it validates, so a `null` where a property is
+//! required is reported as missing.
 
 use std::collections::HashMap;
 
@@ -191,6 +196,23 @@ fn convert(schema: &Value) -> Value {
     convert_with(schema, Nulls::Lenient)
 }
 
+/// `value` without the object members that are `null`, at every depth: what the API reads
+/// from a request that sends `null` for an absent option. Array items are kept, so a `null`
+/// in a list is still refused.
+pub(crate) fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(object) => Value::Object(
+            object
+                .into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+        other => other,
+    }
+}
+
 /// An OpenAPI 3.0 schema as JSON Schema 2020-12, closed to unknown properties (see the module
 /// docs). It walks only the keywords that hold schemas, so a property that happens to be named
 /// `nullable` or `$ref` is left alone.
@@ -301,7 +323,7 @@ mod tests {
                 "user_trackng_id": "typo",
                 "client_session_token_ttl": "600",
                 "resources_ttl": 100,
-                "requested_checks": [{"type": "ID_DOCUMENT_AUTHENTICITY", "config": {"manual_check": "IBV"}}, {}],
+                "requested_checks": [{"type": "ID_DOCUMENT_AUTHENTICITY", "config": {"manual_check": "SOMETIMES"}}, {}],
                 "sdk_config": {"locale": "   ", "primary_colour": "blue"},
                 "notifications": {"endpoint": "http://insecure"}
             }),

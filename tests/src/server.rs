@@ -120,6 +120,7 @@ impl App {
                 message: format!("the body is not JSON: {e}"),
             }])
         })?;
+        let value = crate::schema::without_nulls(value);
         self.spec
             .validate(operation, &value)
             .map_err(ApiError::invalid)?;
@@ -255,8 +256,10 @@ async fn supported_documents(Query(query): Query<Vec<(String, String)>>) -> Answ
 async fn create_session(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Answer {
     let payload = app.payload("createSession", &headers, &body)?;
     let now = app.now();
-    if let Some(problem) = crate::sessions::deadline_problem(&payload, now) {
-        return Err(ApiError::invalid(vec![problem]));
+    let mut refused = crate::sessions::refusals(&payload);
+    refused.extend(crate::sessions::deadline_problem(&payload, now));
+    if !refused.is_empty() {
+        return Err(ApiError::invalid(refused));
     }
     let (id, session) = Session::create(&payload, now);
     let created = session.created_body(&id);

@@ -1,42 +1,46 @@
 //! `cargo xtask diff`: a semantic diff of `spec/idv.yaml` between a git revision and the working
 //! tree, that says what the change means for users of the generated `idv-api` client.
 //!
-//! The pure core is [`diff_specs`]: it parses two specs with `openapiv3`, resolves `$ref`s,
-//! and returns a [`Report`] of classified [`Entry`]s, grouped by operation and by schema.
-//! [`Report::to_markdown`] renders it for a pull request; [`Report::summary`] counts the
-//! classes and names the semver bump. [`run`] adds the git plumbing and the command line.
+//! The pure core is [`diff_specs`]: it parses two specs, runs the real generator on each
+//! ([`crate::generate::generate_file`], in memory), reads the public items of both outputs with
+//! `syn`, and walks the two specs side by side with them. The spec says what the wire means
+//! (required-ness, enum values, limits, statuses); the generated code says what users compile
+//! against (types, fields, `Default` impls, methods, setters). It returns a [`Report`] of
+//! classified [`Entry`]s, grouped by operation and by schema. [`Report::to_markdown`] renders
+//! it for a pull request; [`Report::summary`] counts the classes and names the semver bump.
+//! [`run`] adds the git plumbing.
 //!
-//! The classification rules are in `diff/rules.rs`, the generated names in `diff/naming.rs`.
+//! The classification rules are in `diff/rules.rs`, the reading of the generated code in
+//! `diff/surface.rs`, the reading of a schema in `diff/wire.rs`.
 
 mod compare;
-mod naming;
+mod git;
 mod rules;
-mod view;
+mod surface;
+mod wire;
 
 use std::fmt;
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, ExitCode};
 
-use serde_yaml::Value;
+use crate::error::{Error, Which};
+use crate::generate::generate_file;
+use crate::spec::{self, SPEC_PATH};
+use surface::Surface;
 
-/// The spec file, relative to the workspace root.
-pub const SPEC_PATH: &str = "spec/idv.yaml";
+pub use git::{default_base, spec_at};
 
-const USAGE: &str = "\
-Usage: cargo xtask diff [--base <git-rev>] [--fail-on-breaking]
-
-Compares spec/idv.yaml at <git-rev> with the working tree and prints a Markdown report of
-the API changes, each classified as breaking, additive or docs only for users of idv-api.
-
-Options:
-  --base <git-rev>     the revision to compare with (default: the merge-base of HEAD and
-                       main, or HEAD when on main)
-  --fail-on-breaking   exit with status 1 when any change is breaking
-  -h, --help           print this help
-
-Exit status: 0 on success, 1 for breaking changes with --fail-on-breaking, 2 on errors.
-";
+/// The options of `cargo xtask diff`.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct DiffArgs {
+    /// The git revision whose spec is compared with the working tree's [default: the
+    /// merge-base of HEAD and main, or HEAD when on main]
+    #[arg(long, value_name = "GIT-REV")]
+    pub base: Option<String>,
+    /// Exit with status 1 when any change is breaking (the report is printed all the same)
+    #[arg(long)]
+    pub fail_on_breaking: bool,
+}
 
 /// How a change affects users of the generated client, from the least to the most severe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -216,6 +220,9 @@ pub struct Report {
     pub renamed_types: Vec<(String, String)>,
     /// The base revision had no spec, so everything is reported as added.
     pub base_absent: bool,
+    /// The specs whose code could not be generated, with why: their generated types are not
+    /// compared, only what the spec says.
+    pub ungenerated: Vec<(Which, String)>,
 }
 
 impl Report {
@@ -239,6 +246,17 @@ impl Report {
         if self.base_absent {
             out += &format!(
                 "> `{SPEC_PATH}` does not exist at {base_label}: everything is reported as added.\n\n"
+            );
+        }
+        for (which, why) in &self.ungenerated {
+            let label = if *which == Which::Base {
+                base_label
+            } else {
+                head_label
+            };
+            out += &format!(
+                "> The code could not be generated from `{SPEC_PATH}` at {label}, so its generated \
+                 types are not compared: {why}\n\n"
             );
         }
         if self.entries.is_empty() {
@@ -315,64 +333,16 @@ impl Report {
     }
 }
 
-/// Which spec of the two an error is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Side {
-    /// The spec at the base revision.
-    Base,
-    /// The spec in the working tree (or the newer revision).
-    Head,
-}
-
-/// A spec that cannot be compared: it does not parse, or a `$ref` in it does not resolve.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DiffError {
-    /// Which spec.
-    pub side: Side,
-    /// Where: `line L column C` for a YAML or schema error, a JSON pointer for a bad `$ref`;
-    /// empty when the parser gives no location.
-    pub location: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl DiffError {
-    /// The error, naming its side with the given labels.
-    pub fn describe(&self, base_label: &str, head_label: &str) -> String {
-        let label = match self.side {
-            Side::Base => base_label,
-            Side::Head => head_label,
-        };
-        let location = if self.location.is_empty() {
-            String::new()
-        } else {
-            format!(", {}", self.location)
-        };
-        format!(
-            "`{SPEC_PATH}` at {label} is not a valid spec{location}: {}",
-            self.message
-        )
-    }
-}
-
-impl fmt::Display for DiffError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.describe("the base revision", "the head revision"))
-    }
-}
-
-impl std::error::Error for DiffError {}
-
 /// Compares two specs given as YAML. `base_yaml` is `None` when the base revision has no spec:
 /// then everything in `head_yaml` is reported as added.
-pub fn diff_specs(base_yaml: Option<&str>, head_yaml: &str) -> Result<Report, DiffError> {
-    // Parsing and comparing recurse once per level of schema nesting. serde_yaml bounds the
-    // nesting (at 128), but a debug build's frames are large: a thread with a large stack keeps
-    // every spec that parses within bounds, whichever thread calls this.
+pub fn diff_specs(base_yaml: Option<&str>, head_yaml: &str) -> Result<Report, Error> {
+    // Parsing, generating and comparing recurse once per level of schema nesting. serde_yaml
+    // bounds the nesting (at 128), but a debug build's frames are large: a thread with a large
+    // stack keeps every spec that parses within bounds, whichever thread calls this.
     std::thread::scope(|scope| {
         let work = || diff_on_this_thread(base_yaml, head_yaml);
         match std::thread::Builder::new()
-            .stack_size(64 << 20)
+            .stack_size(256 << 20)
             .spawn_scoped(scope, work)
         {
             Ok(thread) => thread
@@ -383,161 +353,69 @@ pub fn diff_specs(base_yaml: Option<&str>, head_yaml: &str) -> Result<Report, Di
     })
 }
 
-fn diff_on_this_thread(base_yaml: Option<&str>, head_yaml: &str) -> Result<Report, DiffError> {
-    let base = base_yaml.map(|yaml| parse(yaml, Side::Base)).transpose()?;
-    let head = parse(head_yaml, Side::Head)?;
+fn diff_on_this_thread(base_yaml: Option<&str>, head_yaml: &str) -> Result<Report, Error> {
+    let read = |yaml: &str, which: Which| {
+        let spec = spec::parse(yaml, which)?;
+        let api = spec.openapi()?;
+        Ok::<_, Error>((spec, api))
+    };
+    let base = base_yaml.map(|yaml| read(yaml, Which::Base)).transpose()?;
+    let (head_spec, head_api) = read(head_yaml, Which::Head)?;
+    let mut ungenerated = Vec::new();
+    let mut generated = |spec: &spec::Spec, which: Which| match generate_file(spec) {
+        Ok(file) => Surface::of(&file),
+        Err(e) => {
+            // One line, to sit in the report's quote.
+            let why: Vec<String> = e
+                .to_string()
+                .lines()
+                .map(|l| l.trim().to_string())
+                .collect();
+            ungenerated.push((which, why.join(" ")));
+            Surface::default()
+        }
+    };
+    let head_surface = generated(&head_spec, Which::Head);
     // A missing base is an empty API with the same `info`, so that only additions show.
-    let base = base.unwrap_or_else(|| openapiv3::OpenAPI {
-        info: head.info.clone(),
-        ..Default::default()
-    });
-    let (mut entries, renames) = compare::compare(&base, &head);
+    let (base_api, base_surface) = match &base {
+        Some((spec, api)) => (api.clone(), generated(spec, Which::Base)),
+        None => (
+            openapiv3::OpenAPI {
+                info: head_api.info.clone(),
+                ..Default::default()
+            },
+            Surface::default(),
+        ),
+    };
+    ungenerated.sort_by_key(|(which, _)| *which != Which::Base);
+    let (mut entries, renames) = compare::compare(
+        compare::Side {
+            api: &base_api,
+            surface: &base_surface,
+        },
+        compare::Side {
+            api: &head_api,
+            surface: &head_surface,
+        },
+    );
     entries.sort_by(|a, b| (&a.group, &a.at, &a.change).cmp(&(&b.group, &b.at, &b.change)));
     entries.dedup();
     Ok(Report {
         entries,
         renamed_types: renames.into_iter().collect(),
         base_absent: base_yaml.is_none(),
+        ungenerated,
     })
-}
-
-/// Parses a spec with `openapiv3` and checks that every `$ref` in it resolves.
-fn parse(yaml: &str, side: Side) -> Result<openapiv3::OpenAPI, DiffError> {
-    let yaml_error = |e: serde_yaml::Error| {
-        let location = e
-            .location()
-            .map(|l| format!("line {} column {}", l.line(), l.column()))
-            .unwrap_or_default();
-        let message = e.to_string().replacen(&format!(" at {location}"), "", 1);
-        DiffError {
-            side,
-            location,
-            message,
-        }
-    };
-    let raw: Value = serde_yaml::from_str(yaml).map_err(yaml_error)?;
-    let api = serde_yaml::from_str(yaml).map_err(yaml_error)?;
-    check_refs(&raw, &raw, &mut String::new()).map_err(|(location, message)| DiffError {
-        side,
-        location,
-        message,
-    })?;
-    Ok(api)
-}
-
-/// Checks every `$ref` under `node`: local, existing, not a cycle of bare references.
-/// The error holds the JSON pointer of the `$ref` and what is wrong with it.
-fn check_refs(root: &Value, node: &Value, pointer: &mut String) -> Result<(), (String, String)> {
-    let visit = |pointer: &mut String, segment: &str, child: &Value| {
-        let len = pointer.len();
-        pointer.push('/');
-        pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
-        let result = check_refs(root, child, pointer);
-        pointer.truncate(len);
-        result
-    };
-    match node {
-        Value::Mapping(map) => {
-            if let Some(Value::String(target)) = map.get("$ref") {
-                check_ref(root, target).map_err(|message| (format!("{pointer}/$ref"), message))?;
-            }
-            for (key, child) in map {
-                visit(pointer, &key_text(key), child)?;
-            }
-        }
-        Value::Sequence(items) => {
-            for (i, child) in items.iter().enumerate() {
-                visit(pointer, &i.to_string(), child)?;
-            }
-        }
-        Value::Tagged(tagged) => check_refs(root, &tagged.value, pointer)?,
-        _ => {}
-    }
-    Ok(())
-}
-
-fn check_ref(root: &Value, reference: &str) -> Result<(), String> {
-    let mut target = reference;
-    for _ in 0..32 {
-        let Some(path) = target.strip_prefix("#/") else {
-            return Err(format!(
-                "`$ref: {target}` is not a reference inside this file (`#/...`)"
-            ));
-        };
-        let mut node = root;
-        for segment in path.split('/') {
-            let segment = segment.replace("~1", "/").replace("~0", "~");
-            let child = match node {
-                Value::Mapping(map) => map
-                    .iter()
-                    .find(|(k, _)| key_text(k) == segment)
-                    .map(|(_, v)| v),
-                Value::Sequence(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
-                _ => None,
-            };
-            node = child.ok_or_else(|| format!("`$ref: {target}` points to nothing"))?;
-        }
-        match node.get("$ref") {
-            Some(Value::String(next)) => target = next,
-            _ => return Ok(()),
-        }
-    }
-    Err(format!(
-        "`$ref: {reference}` is part of a cycle of references"
-    ))
-}
-
-fn key_text(key: &Value) -> String {
-    match key {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Null => "null".into(),
-        other => format!("{other:?}"),
-    }
-}
-
-/// Runs `cargo xtask diff` with `args` (those after `diff`), for the workspace at the root
-/// found from this crate's manifest directory. See [`run`].
-pub fn cli(args: &[String]) -> ExitCode {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let code = run(
-        &root,
-        args,
-        &mut std::io::stdout().lock(),
-        &mut std::io::stderr().lock(),
-    );
-    ExitCode::from(code)
 }
 
 /// Runs the command for the workspace at `root`: prints the report to `out` and errors to
 /// `err`, and returns the exit status (0; 1 for breaking changes with `--fail-on-breaking`;
-/// 2 for a usage, git or spec error).
-pub fn run(root: &Path, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let mut base = None;
-    let mut fail_on_breaking = false;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "-h" | "--help" => {
-                let _ = out.write_all(USAGE.as_bytes());
-                return 0;
-            }
-            "--fail-on-breaking" => fail_on_breaking = true,
-            "--base" => match args.next() {
-                Some(rev) => base = Some(rev.clone()),
-                None => return usage_error(err, "`--base` needs a git revision"),
-            },
-            other => match other.strip_prefix("--base=") {
-                Some(rev) => base = Some(rev.to_string()),
-                None => return usage_error(err, &format!("unknown argument `{other}`")),
-            },
-        }
-    }
-    match report(root, base.as_deref()) {
+/// 2 for a git or spec error).
+pub fn run(root: &Path, args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    match report(root, args.base.as_deref()) {
         Ok((report, base_label)) => {
             let _ = out.write_all(report.to_markdown(&base_label, "working tree").as_bytes());
-            report.summary().exit_code(fail_on_breaking)
+            report.summary().exit_code(args.fail_on_breaking)
         }
         Err(message) => {
             let _ = writeln!(err, "error: {message}");
@@ -546,90 +424,32 @@ pub fn run(root: &Path, args: &[String], out: &mut dyn Write, err: &mut dyn Writ
     }
 }
 
-fn usage_error(err: &mut dyn Write, message: &str) -> u8 {
-    let _ = writeln!(err, "error: {message}\n\n{USAGE}");
-    2
-}
-
 /// Builds the report of the working tree against `base` (default: see [`default_base`]),
-/// with the label of the base.
+/// with the label of the base; errors come back rendered with that label.
 fn report(root: &Path, base: Option<&str>) -> Result<(Report, String), String> {
     let (rev, name) = match base {
         Some(rev) => (rev.to_string(), rev.to_string()),
-        None => match default_base(root)? {
+        None => match default_base(root).map_err(|e| e.to_string())? {
             rev if rev == "HEAD" => (rev.clone(), rev),
             rev => (rev, "the merge-base with main".to_string()),
         },
     };
-    let (base_yaml, short) = spec_at(root, &rev)?;
+    let (base_yaml, short) = spec_at(root, &rev).map_err(|e| e.to_string())?;
     let base_label = if short.starts_with(&name) {
         short
     } else {
         format!("{name} ({short})")
     };
     let head_path = root.join(SPEC_PATH);
-    let head_yaml = std::fs::read_to_string(&head_path).map_err(|e| {
-        format!(
-            "cannot read `{SPEC_PATH}` in the working tree ({}): {e}",
-            head_path.display()
-        )
+    let head_yaml = std::fs::read_to_string(&head_path).map_err(|source| {
+        Error::Io {
+            action: "read",
+            path: head_path,
+            source,
+        }
+        .to_string()
     })?;
     let report = diff_specs(base_yaml.as_deref(), &head_yaml)
         .map_err(|e| e.describe(&base_label, "the working tree"))?;
     Ok((report, base_label))
-}
-
-/// The default base revision: the merge-base of `HEAD` and `main`, or `HEAD` on `main`.
-pub fn default_base(root: &Path) -> Result<String, String> {
-    if git(root, &["rev-parse", "--abbrev-ref", "HEAD"])?.trim() == "main" {
-        return Ok("HEAD".into());
-    }
-    git(root, &["merge-base", "HEAD", "main"])
-        .map(|sha| sha.trim().to_string())
-        .map_err(|e| format!("{e}\nhint: pass `--base <git-rev>` when there is no `main` branch"))
-}
-
-/// The spec at revision `rev` (`None` when the file does not exist there) and the revision's
-/// commit, abbreviated to 10 digits.
-pub fn spec_at(root: &Path, rev: &str) -> Result<(Option<String>, String), String> {
-    if rev.starts_with('-') {
-        return Err(format!("`{rev}` is not a git revision"));
-    }
-    let sha = git(
-        root,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            &format!("{rev}^{{commit}}"),
-        ],
-    )
-    .map_err(|_| format!("`{rev}` is not a commit in this repository"))?;
-    let sha = sha.trim();
-    let short = sha.get(..10).unwrap_or(sha).to_string();
-    let object = format!("{sha}:./{SPEC_PATH}");
-    if git(root, &["cat-file", "-e", &object]).is_err() {
-        return Ok((None, short));
-    }
-    let yaml = git(root, &["show", &object])?;
-    Ok((Some(yaml), short))
-}
-
-/// Runs git in `root` and returns its standard output.
-fn git(root: &Path, args: &[&str]) -> Result<String, String> {
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!(
-            "`git {}` failed: {}",
-            args.join(" "),
-            stderr.trim()
-        ));
-    }
-    String::from_utf8(output.stdout)
-        .map_err(|_| format!("`git {}` printed text that is not UTF-8", args.join(" ")))
 }

@@ -1,12 +1,23 @@
 //! Maintainer tasks for the workspace: generating `idv-api` from `spec/`, checking that the
 //! committed code is current, and diffing spec revisions.
 //!
-//! The binary (`cargo xtask <command>`) is a thin layer over these modules, so tests can
-//! drive every command without a subprocess.
+//! The binary (`cargo xtask <command>`) is a thin layer over [`cli`], so tests can drive
+//! every command without a subprocess.
+//!
+//! - [`spec`]: where the spec lives and how it is read.
+//! - [`validate`]: the rules the spec must follow.
+//! - [`generate`]: the generation pipeline and every generator setting.
+//! - [`names`] and [`enums`]: the Rust names of spec items, and the enums the xtask emits.
+//! - [`check`]: the staleness diff.
+//! - [`diff`]: the semantic API diff between two revisions.
+//! - [`error`]: the one error type.
 
 pub mod check;
+pub mod cli;
 pub mod diff;
 pub mod enums;
+pub mod error;
 pub mod generate;
+pub mod names;
 pub mod spec;
 pub mod validate;

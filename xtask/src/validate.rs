@@ -10,8 +10,8 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::enums;
 use crate::spec::{escape, pointer};
+use crate::{enums, names};
 
 /// One broken rule, at one place in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -60,6 +60,7 @@ pub fn validate(doc: &Value) -> Vec<Violation> {
         v.field_names(map, at);
     });
     v.schema_names();
+    v.out.extend(composition_cycles(doc));
     v.operations();
     v.out.sort();
     v.out.dedup();
@@ -213,7 +214,7 @@ impl<'a> Validator<'a> {
         };
         let mut seen: BTreeMap<String, &str> = BTreeMap::new();
         for name in properties.keys() {
-            let field = enums::method_name(name);
+            let field = names::snake_name(name);
             if let Some(first) = seen.insert(field.clone(), name) {
                 self.report(
                     format!("{at}/properties/{}", escape(name)),
@@ -236,7 +237,7 @@ impl<'a> Validator<'a> {
         };
         let mut seen: BTreeMap<String, &str> = BTreeMap::new();
         for name in schemas.keys() {
-            let rust = enums::type_name(name);
+            let rust = names::type_name(name);
             let at = pointer(["components", "schemas", name.as_str()]);
             if rust.is_empty() {
                 self.report(at, format!("`{name}` does not make a Rust type name"));
@@ -294,7 +295,7 @@ impl<'a> Validator<'a> {
                 "missing: every operation needs a stable operationId (it names the generated method)",
             ),
             Some(id) => {
-                let method = enums::method_name(id);
+                let method = names::snake_name(id);
                 if let Some(first) = operation_ids.insert(method.clone(), format!("{at}/operationId"))
                 {
                     self.report(
@@ -319,7 +320,7 @@ impl<'a> Validator<'a> {
         let mut path_params = BTreeSet::new();
         for (p_at, param) in shared.iter().cloned().chain(own) {
             let Some(param) = self.deref(param) else {
-                continue; // reported by `refs`
+                continue; // reported by `reference`
             };
             let name = param.get("name").and_then(Value::as_str).unwrap_or("");
             let location = param.get("in").and_then(Value::as_str).unwrap_or("");
@@ -489,6 +490,64 @@ impl<'a> Validator<'a> {
             );
         }
     }
+}
+
+/// Component schemas that contain themselves through `allOf`, `oneOf`, `anyOf`, `not` and
+/// `$ref`s alone, with no property, list or map in between: typify recurses on them until the
+/// stack overflows, which no `catch_unwind` can stop. Generation checks this even when it skips
+/// the other rules (for `cargo xtask diff`).
+pub fn composition_cycles(doc: &Value) -> Vec<Violation> {
+    fn composed(node: &Value, out: &mut Vec<String>) {
+        if let Some(name) = node
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        {
+            out.push(name.replace("~1", "/").replace("~0", "~"));
+        }
+        for key in ["allOf", "oneOf", "anyOf"] {
+            list(node.get(key)).for_each(|member| composed(member, out));
+        }
+        if let Some(not) = node.get("not") {
+            composed(not, out);
+        }
+    }
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return Vec::new();
+    };
+    let edges: BTreeMap<&str, Vec<String>> = schemas
+        .iter()
+        .map(|(name, schema)| {
+            let mut out = Vec::new();
+            composed(schema, &mut out);
+            (name.as_str(), out)
+        })
+        .collect();
+    let mut violations = Vec::new();
+    for start in edges.keys() {
+        let mut seen = BTreeSet::new();
+        let mut todo: Vec<&str> = edges[start].iter().map(String::as_str).collect();
+        while let Some(name) = todo.pop() {
+            if name == *start {
+                violations.push(Violation {
+                    pointer: pointer(["components", "schemas", start]),
+                    message: format!(
+                        "`{start}` contains itself through allOf/oneOf/anyOf/$ref with no property \
+                         in between; the generator cannot name such a type (typify recurses on it \
+                         without end)"
+                    ),
+                });
+                break;
+            }
+            if seen.insert(name) {
+                todo.extend(edges.get(name).into_iter().flatten().map(String::as_str));
+            }
+        }
+    }
+    violations
 }
 
 /// The one media type of a `content` map, reporting when there are several.

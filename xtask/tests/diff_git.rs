@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use xtask::diff::run;
+use xtask::cli::run_args;
 
 const BEFORE: &str = include_str!("fixtures/diff/before.yaml");
 const AFTER: &str = include_str!("fixtures/diff/after.yaml");
@@ -62,9 +62,9 @@ impl Repo {
 
     /// Runs `cargo xtask diff <args>` here: (exit status, stdout, stderr).
     fn diff(&self, args: &[&str]) -> (u8, String, String) {
-        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let args = ["cargo-xtask", "diff"].iter().chain(args);
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = run(&self.0, &args, &mut out, &mut err);
+        let code = run_args(args, &self.0, &mut out, &mut err);
         (
             code,
             String::from_utf8_lossy(&out).into_owned(),
@@ -109,7 +109,7 @@ fn compares_a_revision_with_the_working_tree() {
     );
     assert_eq!(
         total(&out),
-        "**Total:** 4 breaking, 4 additive, 2 docs only."
+        "**Total:** 6 breaking, 2 additive, 2 docs only."
     );
     // The body is the README example's.
     let example = include_str!("fixtures/diff/report.md");
@@ -144,7 +144,7 @@ fn compares_a_revision_with_the_working_tree() {
     );
     assert_eq!(
         total(&out),
-        "**Total:** 4 breaking, 4 additive, 2 docs only."
+        "**Total:** 6 breaking, 2 additive, 2 docs only."
     );
 
     // Without changes, --fail-on-breaking passes.
@@ -233,7 +233,15 @@ fn errors_name_the_revision_and_the_location() {
             "error: `no-such-branch` is not a commit in this repository\n"
         )
     );
+    // An option is not a revision: clap says `--base` has no value, and a value that looks
+    // like an option is refused before git sees it.
     let (code, _, err) = repo.diff(&["--base", "--fail-on-breaking"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("error: a value is required for '--base <GIT-REV>'"),
+        "{err}"
+    );
+    let (code, _, err) = repo.diff(&["--base=--fail-on-breaking"]);
     assert_eq!(
         (code, err.as_str()),
         (2, "error: `--fail-on-breaking` is not a git revision\n")
@@ -242,8 +250,9 @@ fn errors_name_the_revision_and_the_location() {
     std::fs::remove_file(repo.0.join("spec/idv.yaml")).expect("remove");
     let (code, _, err) = repo.diff(&["--base", "HEAD"]);
     assert_eq!(code, 2);
+    let path = repo.0.join("spec/idv.yaml");
     assert!(
-        err.starts_with("error: cannot read `spec/idv.yaml` in the working tree"),
+        err.starts_with(&format!("error: cannot read {}: ", path.display())),
         "{err}"
     );
 }
@@ -251,20 +260,55 @@ fn errors_name_the_revision_and_the_location() {
 #[test]
 fn usage_errors_and_help() {
     let dir = Path::new("/nonexistent");
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    assert_eq!(run(dir, &["--help".into()], &mut out, &mut err), 0);
-    assert!(
-        String::from_utf8_lossy(&out)
-            .starts_with("Usage: cargo xtask diff [--base <git-rev>] [--fail-on-breaking]\n")
-    );
-    for args in [vec!["--bogus"], vec!["--base"], vec!["HEAD"]] {
-        let args: Vec<String> = args.into_iter().map(String::from).collect();
+    let run = |args: &[&str]| {
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        assert_eq!(run(dir, &args, &mut out, &mut err), 2, "{args:?}");
-        let err = String::from_utf8_lossy(&err);
+        let args = ["cargo-xtask"].iter().chain(args);
+        let code = run_args(args, dir, &mut out, &mut err);
+        (
+            code,
+            String::from_utf8_lossy(&out).into_owned(),
+            String::from_utf8_lossy(&err).into_owned(),
+        )
+    };
+    let (code, out, _) = run(&["diff", "--help"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("\nUsage: cargo xtask diff [OPTIONS]\n"),
+        "{out}"
+    );
+    for option in [
+        "--base <GIT-REV>",
+        "--fail-on-breaking",
+        "Exit status: 0 on success",
+    ] {
+        assert!(out.contains(option), "{option} in {out}");
+    }
+    let (code, out, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    for command in ["generate", "check", "diff"] {
         assert!(
-            err.starts_with("error: ") && err.contains("\nUsage: cargo xtask diff"),
-            "{err}"
+            out.contains(&format!("\n  {command} ")),
+            "{command} in {out}"
         );
     }
+    for (args, message) in [
+        (
+            &["diff", "--bogus"][..],
+            "error: unexpected argument '--bogus' found",
+        ),
+        (
+            &["diff", "--base"],
+            "error: a value is required for '--base <GIT-REV>'",
+        ),
+        (&["diff", "HEAD"], "error: unexpected argument 'HEAD' found"),
+        (&["bogus"], "error: unrecognized subcommand 'bogus'"),
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!((code, out.as_str()), (2, ""), "{args:?}");
+        assert!(err.starts_with(message), "{args:?}: {err}");
+    }
+    // No command: the help, as an error.
+    let (code, out, err) = run(&[]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("Usage: cargo xtask <COMMAND>"), "{err}");
 }

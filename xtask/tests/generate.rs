@@ -2,24 +2,29 @@
 
 use serde_json::{Value, json};
 use xtask::check::stale_diff;
-use xtask::generate::{GENERATED_PATH, GenerateError, generate};
+use xtask::error::{Error, Which};
+use xtask::generate::{GENERATED_PATH, generate};
 use xtask::spec::{SPEC_PATH, Spec, load, parse, workspace_root};
 
 fn real_spec() -> Spec {
-    load(&workspace_root().join(SPEC_PATH), SPEC_PATH).unwrap()
+    load(&workspace_root()).unwrap()
 }
 
 /// The real spec with `edit` applied, as a spec the generator reads.
 fn edited(edit: impl FnOnce(&mut Value)) -> Spec {
     let mut value = real_spec().value;
     edit(&mut value);
-    parse(&serde_yaml::to_string(&value).unwrap(), SPEC_PATH).unwrap()
+    parse(
+        &serde_yaml::to_string(&value).unwrap(),
+        Which::File(SPEC_PATH.into()),
+    )
+    .unwrap()
 }
 
 /// The violations generation reports, as `pointer: message` lines.
 fn violations(spec: &Spec) -> Vec<String> {
     match generate(spec) {
-        Err(GenerateError::Invalid(v)) => v.iter().map(|v| v.to_string()).collect(),
+        Err(Error::Rules(v)) => v.iter().map(|v| v.to_string()).collect(),
         Err(other) => panic!("expected rule violations, got: {other}"),
         Ok(_) => panic!("expected rule violations, but the spec generated"),
     }
@@ -243,8 +248,11 @@ fn a_malformed_spec_is_an_error_never_a_panic() {
         "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /x/{id}:\n    get:\n      operationId: x\n      tags: [x]\n      parameters: [{name: id, in: path, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n",
         "openapi: 3.0.3\ninfo: {title: x}\npaths: {}\n",
     ] {
-        match parse(text, "bad.yaml") {
-            Err(e) => assert!(e.to_string().starts_with("bad.yaml: "), "{e}"),
+        match parse(text, Which::File("bad.yaml".into())) {
+            Err(e) => assert!(
+                e.to_string().starts_with("`bad.yaml` is not a valid spec"),
+                "{e}"
+            ),
             Ok(spec) => {
                 let e = generate(&spec).expect_err(text);
                 assert!(!e.to_string().is_empty());

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::media::MediaContent;
 use super::{Session, new_id};
+use crate::schema::FieldError;
 
 pub(super) const ID_EXTRACTION: &str = "ID_DOCUMENT_TEXT_DATA_EXTRACTION";
 pub(super) const SUPPLEMENTARY_EXTRACTION: &str = "SUPPLEMENTARY_DOCUMENT_TEXT_DATA_EXTRACTION";
@@ -15,6 +16,36 @@ pub(super) const AUTHENTICITY: &str = "ID_DOCUMENT_AUTHENTICITY";
 pub(super) const FACE_MATCH: &str = "ID_DOCUMENT_FACE_MATCH";
 pub(super) const LIVENESS: &str = "LIVENESS";
 pub(super) const COMPARISON: &str = "ID_DOCUMENT_COMPARISON";
+pub(super) const FACE_COMPARISON: &str = "FACE_COMPARISON";
+
+/// The check types that may be reviewed in branch (`manual_check: IBV`); the spec's
+/// `ManualCheck` lists IBV for them, and the API refuses it for every other check or task.
+const IN_BRANCH_REVIEWED: [&str; 2] = ["DOCUMENT_SCHEME_VALIDITY_CHECK", "IBV_VISUAL_REVIEW_CHECK"];
+
+/// What a valid `POST /sessions` payload asks for that the API still refuses: `manual_check`
+/// IBV on a check or task that cannot be reviewed in branch.
+pub(crate) fn refusals(payload: &Value) -> Vec<FieldError> {
+    let mut refused = Vec::new();
+    for list in ["requested_checks", "requested_tasks"] {
+        let items = payload.get(list).and_then(Value::as_array);
+        for (i, item) in items.into_iter().flatten().enumerate() {
+            let kind = item.get("type").and_then(Value::as_str).unwrap_or_default();
+            let manual = item.pointer("/config/manual_check").and_then(Value::as_str);
+            if manual == Some("IBV")
+                && (list == "requested_tasks" || !IN_BRANCH_REVIEWED.contains(&kind))
+            {
+                refused.push(FieldError {
+                    property: format!("{list}[{i}].config.manual_check"),
+                    message: format!(
+                        "\"IBV\" is allowed only for {} checks, not for {kind}",
+                        IN_BRANCH_REVIEWED.join(" and ")
+                    ),
+                });
+            }
+        }
+    }
+    refused
+}
 
 #[derive(Default)]
 pub(super) struct Flow {
@@ -23,6 +54,8 @@ pub(super) struct Flow {
     /// A face capture's id and image, when a face match has no liveness capture to use.
     pub(super) face: Option<(String, String)>,
     pub(super) checks: Vec<Check>,
+    /// What an identity-profile session asked for, and its media.
+    pub(super) identity_profile: Option<super::profile::IdentityProfile>,
 }
 
 pub(super) struct Document {
@@ -61,33 +94,58 @@ pub(super) struct Check {
     pub(super) resources: Vec<String>,
     pub(super) document: Option<usize>,
     pub(super) media: Option<String>,
+    /// The `config` the check was requested with (`null` when it had none).
+    pub(super) config: Value,
+    /// The media of a watchlist or third-party check: its generated profile and raw results.
+    pub(super) profile: Option<super::profile::CheckMedia>,
 }
 
 impl Session {
     /// The resources, tasks and checks that `payload` asks for.
     pub(super) fn flow(&mut self, payload: &Value) -> Flow {
-        let types = |list: &str| -> Vec<String> {
+        let requested = |list: &str| -> Vec<(String, Value)> {
             let items = payload
                 .get(list)
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten();
             items
-                .filter_map(|item| item.get("type").and_then(Value::as_str).map(str::to_owned))
+                .filter_map(|item| {
+                    let kind = item.get("type").and_then(Value::as_str)?;
+                    Some((
+                        kind.to_owned(),
+                        item.get("config").cloned().unwrap_or_default(),
+                    ))
+                })
                 .collect()
         };
-        let checks = types("requested_checks");
-        let tasks = types("requested_tasks");
-        let asked = |kind: &str| checks.iter().chain(&tasks).any(|k| k == kind);
-
-        let mut filters: Vec<Option<&Value>> = payload
-            .get("required_documents")
-            .and_then(Value::as_array)
+        let mut requested_checks = requested("requested_checks");
+        let identity_profile = super::profile::IdentityProfile::requested(payload);
+        if identity_profile.is_some() {
+            // The service runs the checks an identity profile needs on its own.
+            for kind in [AUTHENTICITY, FACE_MATCH] {
+                if !requested_checks.iter().any(|(k, _)| k == kind) {
+                    requested_checks.push((kind.to_owned(), Value::Null));
+                }
+            }
+        }
+        let checks: Vec<&String> = requested_checks.iter().map(|(kind, _)| kind).collect();
+        let tasks: Vec<String> = requested("requested_tasks")
             .into_iter()
-            .flatten()
-            .filter(|r| r.get("type").and_then(Value::as_str) == Some("ID_DOCUMENT"))
-            .map(|r| r.get("filter"))
+            .map(|(k, _)| k)
             .collect();
+        let asked = |kind: &str| checks.iter().copied().chain(&tasks).any(|k| k == kind);
+        let required = |kind: &'static str| {
+            payload
+                .get("required_documents")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(move |r| r.get("type").and_then(Value::as_str) == Some(kind))
+        };
+
+        let mut filters: Vec<Option<&Value>> =
+            required("ID_DOCUMENT").map(|r| r.get("filter")).collect();
         let uses_id_document = [
             AUTHENTICITY,
             ID_TEXT_CHECK,
@@ -95,7 +153,10 @@ impl Session {
             COMPARISON,
             ID_EXTRACTION,
         ];
-        if filters.is_empty() && uses_id_document.into_iter().any(asked) {
+        let searches = checks
+            .iter()
+            .any(|k| super::profile::searches_for_the_user(k));
+        if filters.is_empty() && (searches || uses_id_document.into_iter().any(asked)) {
             filters.push(None);
         }
         if asked(COMPARISON) && filters.len() < 2 {
@@ -110,9 +171,28 @@ impl Session {
                 self.document(index, false, country, document_type, asked(ID_EXTRACTION));
             flow.documents.push(document);
         }
-        if asked(SUPPLEMENTARY_EXTRACTION) || asked(SUPPLEMENTARY_TEXT_CHECK) {
+        // Each required supplementary document, of its first allowed type and country; or
+        // one utility bill when only its task or check is asked for.
+        let mut supplementary: Vec<(String, String)> = required("SUPPLEMENTARY_DOCUMENT")
+            .map(|r| {
+                let first = |key: &str, default: &str| {
+                    let list = r.get(key).and_then(Value::as_array);
+                    let first = list.and_then(|l| l.first()).and_then(Value::as_str);
+                    first.unwrap_or(default).to_owned()
+                };
+                (
+                    first("country_codes", "GBR"),
+                    first("document_types", "UTILITY_BILL"),
+                )
+            })
+            .collect();
+        let supplementary_asked =
+            asked(SUPPLEMENTARY_EXTRACTION) || asked(SUPPLEMENTARY_TEXT_CHECK);
+        if supplementary.is_empty() && supplementary_asked {
+            supplementary.push(("GBR".to_owned(), "UTILITY_BILL".to_owned()));
+        }
+        for (country, document_type) in supplementary {
             let (index, extraction) = (flow.documents.len(), asked(SUPPLEMENTARY_EXTRACTION));
-            let (country, document_type) = ("GBR".to_owned(), "UTILITY_BILL".to_owned());
             let document = self.document(index, true, country, document_type, extraction);
             flow.documents.push(document);
         }
@@ -132,12 +212,14 @@ impl Session {
                 frames: [(); 3].map(|()| self.add_media("IMAGE", MediaContent::Image)),
                 image: self.add_media("IMAGE", MediaContent::Image),
             });
-        } else if asked(FACE_MATCH) {
+        }
+        if (asked(FACE_MATCH) && flow.liveness.is_none()) || asked(FACE_COMPARISON) {
             flow.face = Some((new_id(), self.add_media("IMAGE", MediaContent::Image)));
         }
         let face = (flow.liveness.as_ref().map(|l| &l.id))
             .or(flow.face.as_ref().map(|(id, _)| id))
             .cloned();
+        let face_capture = flow.face.as_ref().map(|(id, _)| id.clone());
 
         // Each requested check, once for each resource it applies to: (document, resources).
         fn id_documents(documents: &[Document]) -> impl Iterator<Item = (usize, &Document)> {
@@ -146,7 +228,7 @@ impl Session {
                 .enumerate()
                 .filter(|(_, d)| !d.supplementary)
         }
-        for kind in &checks {
+        for (kind, config) in &requested_checks {
             let documents = &flow.documents;
             let targets: Vec<(Option<usize>, Vec<String>)> = match kind.as_str() {
                 AUTHENTICITY => id_documents(documents)
@@ -174,6 +256,22 @@ impl Session {
                         .collect()
                 }
                 LIVENESS => vec![(None, face.clone().into_iter().collect())],
+                // The relying business's face capture against the user's liveness capture.
+                FACE_COMPARISON => vec![(
+                    None,
+                    [
+                        face_capture.clone(),
+                        flow.liveness.as_ref().map(|l| l.id.clone()),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+                )],
+                // Watchlist and third-party checks search for the person on the ID documents.
+                kind if super::profile::searches_for_the_user(kind) => vec![(
+                    id_documents(documents).next().map(|(i, _)| i),
+                    id_documents(documents).map(|(_, d)| d.id.clone()).collect(),
+                )],
                 COMPARISON => vec![(
                     id_documents(documents).last().map(|(i, _)| i),
                     id_documents(documents).map(|(_, d)| d.id.clone()).collect(),
@@ -191,6 +289,8 @@ impl Session {
                         },
                     )
                 });
+                let profile = super::profile::searches_for_the_user(kind)
+                    .then(|| self.check_media(kind, config));
                 let (id, kind) = (new_id(), kind.clone());
                 flow.checks.push(Check {
                     id,
@@ -198,6 +298,8 @@ impl Session {
                     resources,
                     document,
                     media,
+                    config: config.clone(),
+                    profile,
                 });
             }
         }
@@ -219,9 +321,12 @@ impl Session {
                     resources: vec![document.id.clone()],
                     document: Some(index),
                     media: Some(media),
+                    config: Value::Null,
+                    profile: None,
                 });
             }
         }
+        flow.identity_profile = identity_profile.map(|profile| self.with_media(profile));
         flow
     }
 
@@ -240,7 +345,10 @@ impl Session {
         };
         let frame_and_photo = (!supplementary).then(|| {
             let frame = self.add_media("IMAGE", MediaContent::Image);
-            (frame, self.add_media("IMAGE", MediaContent::Image))
+            (
+                frame,
+                self.add_media("IMAGE", MediaContent::Photo { document: index }),
+            )
         });
         let fields = MediaContent::Fields {
             document: index,
@@ -283,11 +391,22 @@ impl Session {
     }
 }
 
-/// The country and type of a document that satisfies a required document's filter (its
-/// `country_restriction` and `type_restriction`, INCLUDE or EXCLUDE).
+/// The country and type of a document that satisfies a required document's filter: its
+/// `country_restriction` and `type_restriction` (ORTHOGONAL_RESTRICTIONS), or the first of its
+/// `documents` (DOCUMENT_RESTRICTIONS), included or excluded.
 pub(super) fn choose_document(filter: Option<&Value>) -> (String, String) {
+    let restricts_documents =
+        filter.and_then(|f| f.get("type")).and_then(Value::as_str) == Some("DOCUMENT_RESTRICTIONS");
     let choose = |restriction: &str, key: &str, defaults: Vec<&'static str>| -> String {
-        let restriction = filter.and_then(|f| f.get(restriction));
+        let restriction = if restricts_documents {
+            // Only the first set of documents counts, for an inclusion and an exclusion alike.
+            filter
+                .and_then(|f| f.get("documents"))
+                .and_then(Value::as_array)
+                .and_then(|documents| documents.first())
+        } else {
+            filter.and_then(|f| f.get(restriction))
+        };
         let listed: Vec<&str> = restriction
             .and_then(|r| r.get(key))
             .and_then(Value::as_array)
@@ -295,12 +414,14 @@ pub(super) fn choose_document(filter: Option<&Value>) -> (String, String) {
             .flatten()
             .filter_map(Value::as_str)
             .collect();
-        let include = restriction
-            .and_then(|r| r.get("inclusion"))
-            .and_then(Value::as_str)
-            .is_none_or(|i| {
-                i.eq_ignore_ascii_case("INCLUDE") || i.eq_ignore_ascii_case("WHITELIST")
-            });
+        let inclusion = if restricts_documents {
+            filter.and_then(|f| f.get("inclusion"))
+        } else {
+            restriction.and_then(|r| r.get("inclusion"))
+        };
+        let include = inclusion.and_then(Value::as_str).is_none_or(|i| {
+            i.eq_ignore_ascii_case("INCLUDE") || i.eq_ignore_ascii_case("WHITELIST")
+        });
         match (include, listed.first()) {
             (true, Some(first)) => (*first).to_owned(),
             _ => defaults

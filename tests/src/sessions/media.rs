@@ -41,6 +41,13 @@ pub(super) enum MediaContent {
         document: usize,
         check: bool,
     },
+    /// The photo on an ID document: what its extraction task's configured `document_id_photo`
+    /// says, when it says anything, else the sample image.
+    Photo {
+        document: usize,
+    },
+    /// JSON made with the session: a generated profile, raw results, a profile report.
+    Json(Value),
     Added(Media),
 }
 
@@ -89,6 +96,15 @@ impl Session {
             MediaContent::HeldBack | MediaContent::Added(Media::HeldBack) => Content::HeldBack,
             MediaContent::Fields { document, check } => {
                 let json = self.document_fields(&self.effective_config(app), *document, *check);
+                Content::Bytes("application/json".into(), json.to_string().into())
+            }
+            MediaContent::Photo { document } => self
+                .document_id_photo(&self.effective_config(app), *document)
+                .map_or_else(
+                    || Content::Bytes("image/png".into(), Bytes::from_static(PNG)),
+                    |(content_type, bytes)| Content::Bytes(content_type, bytes.into()),
+                ),
+            MediaContent::Json(json) => {
                 Content::Bytes("application/json".into(), json.to_string().into())
             }
             MediaContent::Added(Media::Bytes {

@@ -15,10 +15,13 @@
 //!   captures, tasks, checks);
 //! - [`render`]: the `GET /sessions/{id}` body;
 //! - [`sandbox`]: what the sandbox response configuration makes checks and tasks report;
-//! - [`media`]: the session's media items and their content.
+//! - [`media`]: the session's media items and their content;
+//! - [`profile`]: identity profiles, and the checks that search for the user elsewhere
+//!   (watchlist and third-party checks).
 
 mod flow;
 mod media;
+mod profile;
 mod render;
 mod sandbox;
 
@@ -31,6 +34,7 @@ use serde_json::{Map, Value, json};
 use crate::schema::FieldError;
 
 use self::flow::Flow;
+pub(crate) use self::flow::refusals;
 use self::media::MediaItem;
 pub(crate) use self::media::{Content, generated};
 

@@ -6,7 +6,9 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::flow::Document;
-use super::sandbox::{configured, default_report, liveness_type};
+use super::flow::FACE_COMPARISON;
+use super::profile;
+use super::sandbox::{configured_entry, liveness_type};
 use super::{Body, Session, time};
 
 impl Session {
@@ -25,10 +27,10 @@ impl Session {
                 |m| json!({"id": id, "type": m.kind, "created": created, "last_updated": created}),
             )
         };
-        let resource = |id: &str, fields: Value| -> Value {
+        let resource_from = |source: &str, id: &str, fields: Value| -> Value {
             let mut resource = json!({
                 "id": id,
-                "source": {"type": "END_USER"},
+                "source": {"type": source},
                 "created_at": created,
                 "last_updated": created,
                 "tasks": [],
@@ -38,12 +40,13 @@ impl Session {
             }
             resource
         };
+        let resource = |id: &str, fields: Value| resource_from("END_USER", id, fields);
         let document = |d: &Document| -> Value {
             let tasks: Vec<Value> = d
                 .task
                 .iter()
                 .map(|t| {
-                    json!({
+                    let mut task = json!({
                         "id": t.id,
                         "type": t.kind,
                         "state": "DONE",
@@ -51,7 +54,14 @@ impl Session {
                         "last_updated": created,
                         "generated_media": [{"id": t.media, "type": "JSON"}],
                         "generated_checks": [{"id": t.check.0, "type": t.check.1}],
-                    })
+                    });
+                    let result =
+                        configured_entry(&config, "task_results", t.kind, Some(d), None, None)
+                            .and_then(|entry| entry.get("result"));
+                    if let Some(recommendation) = result.and_then(|r| r.get("recommendation")) {
+                        task["recommendation"] = recommendation.clone();
+                    }
+                    task
                 })
                 .collect();
             let mut fields = json!({
@@ -104,10 +114,18 @@ impl Session {
                 resource(&l.id, fields)
             })
             .collect();
+        // A face comparison compares a face capture that the relying business provided.
+        let face_source = if flow.checks.iter().any(|c| c.kind == FACE_COMPARISON) {
+            "RELYING_BUSINESS"
+        } else {
+            "END_USER"
+        };
         let faces: Vec<Value> = flow
             .face
             .iter()
-            .map(|(id, image)| resource(id, json!({"image": {"media": media(image)}})))
+            .map(|(id, image)| {
+                resource_from(face_source, id, json!({"image": {"media": media(image)}}))
+            })
             .collect();
         let checks: Vec<Value> = flow
             .checks
@@ -129,18 +147,20 @@ impl Session {
                 });
                 if done {
                     let document = c.document.and_then(|i| flow.documents.get(i));
-                    let configured = configured(
+                    let configured = configured_entry(
                         &config,
                         "check_reports",
                         &c.kind,
                         document,
                         Some(&liveness_type),
+                        c.config.get("sources"),
                     );
                     check["report"] = configured
-                        .and_then(|result| result.get("report"))
+                        .and_then(|entry| entry.pointer("/result/report"))
                         .cloned()
-                        .unwrap_or_else(|| default_report(&c.kind));
+                        .unwrap_or_else(|| profile::unconfigured_report(c));
                 }
+                profile::extend(c, &mut check, &media);
                 check
             })
             .collect();
@@ -159,6 +179,13 @@ impl Session {
             },
             "checks": checks,
         });
+        if let Some(profile) = flow.identity_profile.as_ref().filter(|_| done) {
+            let (result, preview) = profile.keys();
+            session[result] = profile.result(&checks, &media);
+            if let Some(value) = profile.preview(&media) {
+                session[preview] = value;
+            }
+        }
         if let Some(user) = &self.user_tracking_id {
             session["user_tracking_id"] = json!(user);
         }

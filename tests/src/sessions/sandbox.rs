@@ -53,6 +53,28 @@ impl Session {
     pub(super) fn checks_done(&self, config: &Map<String, Value>, now: Duration) -> bool {
         now >= self.checks_finish(config)
     }
+    /// The configured `document_id_photo` of an ID document's extraction task: its content type
+    /// and bytes.
+    pub(super) fn document_id_photo(
+        &self,
+        config: &Map<String, Value>,
+        index: usize,
+    ) -> Option<(String, Vec<u8>)> {
+        use base64::Engine as _;
+        let Body::Flow(flow) = &self.body else {
+            return None;
+        };
+        let document = flow.documents.get(index)?;
+        let photo = configured(config, "task_results", ID_EXTRACTION, Some(document), None)?
+            .get("document_id_photo")?;
+        let content_type = photo.get("content_type")?.as_str()?.to_owned();
+        let data = photo.get("data")?.as_str()?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .ok()?;
+        Some((content_type, bytes))
+    }
+
     pub(super) fn document_fields(
         &self,
         config: &Map<String, Value>,
@@ -84,14 +106,28 @@ impl Session {
 }
 
 /// The `result` of the first configured entry of `section.kind` that applies to `document`
-/// (its `document_filter` or `secondary_document_filter` allows it) or to `liveness_type`.
-/// `THIRD_PARTY_IDENTITY` is configured as one object rather than a list.
+/// (its `document_filter` or `secondary_document_filter` allows it), to `liveness_type`, or
+/// to the `sources` an advanced watchlist check searched (its `sources_filter`).
+/// `THIRD_PARTY_IDENTITY` and some newer check types are configured as one object rather than
+/// a list.
 pub(super) fn configured<'c>(
     config: &'c Map<String, Value>,
     section: &str,
     kind: &str,
     document: Option<&Document>,
     liveness_type: Option<&str>,
+) -> Option<&'c Value> {
+    configured_entry(config, section, kind, document, liveness_type, None)?.get("result")
+}
+
+/// The first configured entry of `section.kind` that applies; see [`configured`].
+pub(super) fn configured_entry<'c>(
+    config: &'c Map<String, Value>,
+    section: &str,
+    kind: &str,
+    document: Option<&Document>,
+    liveness_type: Option<&str>,
+    sources: Option<&Value>,
 ) -> Option<&'c Value> {
     let entries = config.get(section)?.get(kind)?;
     let entries = match entries {
@@ -118,9 +154,19 @@ pub(super) fn configured<'c>(
             Some(wanted) => liveness_type.is_none_or(|t| t == wanted),
             None => true,
         };
-        document_ok && liveness_ok
+        let sources_ok = match (entry.get("sources_filter"), sources) {
+            (Some(filter), Some(searched)) => {
+                filter.get("type") == searched.get("type")
+                    && ["types", "search_profile"]
+                        .iter()
+                        .all(|key| filter.get(key).is_none_or(|v| searched.get(key) == Some(v)))
+            }
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        document_ok && liveness_ok && sources_ok
     };
-    entries.iter().find(applies)?.get("result")
+    entries.iter().find(applies)
 }
 
 /// The liveness type that the configuration's `LIVENESS` reports are for, else `ZOOM`.

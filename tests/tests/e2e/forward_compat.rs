@@ -11,20 +11,20 @@ async fn values_the_spec_does_not_know_are_kept() {
     let (emulator, client) = start().await;
     let id = emulator.insert_session(json!({
         "state": "PAUSED_FOR_REVIEW",
-        "identity_profile": {"subject_id": "someone", "result": "DONE"},
+        "age_estimation": {"subject_id": "someone", "result": "DONE"},
         "resources": {
             "id_documents": [{"id": "doc-1", "tasks": [{"id": "t-1", "type": "ID_DOCUMENT_HOLOGRAM_EXTRACTION", "state": "QUEUED"}]}],
             "liveness_capture": [{"id": "l-1", "liveness_type": "HEAD_TURN", "head_turn_video": {"media": null}}],
-            "applicant_profiles": [{"id": "p-1"}]
+            "voice_prints": [{"id": "p-1"}]
         },
         "checks": [{
             "id": "c-1",
-            "type": "WATCHLIST_SCREENING",
+            "type": "AGE_ESTIMATION",
             "state": "AWAITING_SCREENING",
             "report": {
                 "recommendation": {"value": "MANUAL_REVIEW"},
                 "breakdown": [{"sub_check": "sanctions", "result": "INCONCLUSIVE", "details": []}],
-                "watchlist_summary": {"total_hits": 0}
+                "age_summary": {"estimated_age": 30}
             }
         }]
     }));
@@ -41,11 +41,11 @@ async fn values_the_spec_does_not_know_are_kept() {
         session.state,
         Some(SessionState::Unknown("PAUSED_FOR_REVIEW".into()))
     );
-    assert_eq!(session.extra["identity_profile"]["subject_id"], "someone");
+    assert_eq!(session.extra["age_estimation"]["subject_id"], "someone");
     let check = &session.checks[0];
     assert_eq!(
         check.type_,
-        Some(CheckType::Unknown("WATCHLIST_SCREENING".into()))
+        Some(CheckType::Unknown("AGE_ESTIMATION".into()))
     );
     assert_eq!(
         check.state,
@@ -60,7 +60,7 @@ async fn values_the_spec_does_not_know_are_kept() {
         report.breakdown[0].result.as_ref().unwrap().as_str(),
         "INCONCLUSIVE"
     );
-    assert_eq!(report.extra["watchlist_summary"], json!({"total_hits": 0}));
+    assert_eq!(report.extra["age_summary"], json!({"estimated_age": 30}));
     let resources = session.resources.as_ref().unwrap();
     assert_eq!(
         resources.liveness_capture[0].liveness_type,
@@ -77,14 +77,11 @@ async fn values_the_spec_does_not_know_are_kept() {
         "ID_DOCUMENT_HOLOGRAM_EXTRACTION"
     );
     assert_eq!(task.state.as_ref().unwrap().as_str(), "QUEUED");
-    assert_eq!(
-        resources.extra["applicant_profiles"],
-        json!([{"id": "p-1"}])
-    );
+    assert_eq!(resources.extra["voice_prints"], json!([{"id": "p-1"}]));
 
     // And serializing again gives back what the server sent.
     let again = serde_json::to_value(&session).unwrap();
-    assert_eq!(again["checks"][0]["type"], "WATCHLIST_SCREENING");
+    assert_eq!(again["checks"][0]["type"], "AGE_ESTIMATION");
     assert_eq!(
         again["resources"]["liveness_capture"][0]["liveness_type"],
         "HEAD_TURN"

@@ -271,7 +271,9 @@ async fn a_bad_payload_gets_400_with_one_error_per_property() {
     );
     assert_eq!(
         error.errors[0].message.as_deref(),
-        Some(r#""IBV" is not one of "NEVER", "FALLBACK" or "ALWAYS""#)
+        Some(
+            r#""IBV" is allowed only for DOCUMENT_SCHEME_VALIDITY_CHECK and IBV_VISUAL_REVIEW_CHECK checks, not for ID_DOCUMENT_AUTHENTICITY"#
+        )
     );
     let config: ResponseConfig = typed(json!({"check_reports": {"LIVENES": []}}));
     let (status, error) = api_error(

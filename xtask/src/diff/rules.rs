@@ -5,9 +5,13 @@
 //! when such a program may stop compiling, or a call or a response parse that worked may now
 //! fail or behave differently; **additive** when the program keeps compiling and working;
 //! **docs only** when only text changes. A change in the generated Rust type of a field is always
-//! breaking, whatever the wire says. Struct literals and exhaustive destructuring of generated
-//! structs are not covered: typify structs are not `#[non_exhaustive]`, so any new field would
-//! break them; use the builders.
+//! breaking, whatever the wire says; the types are read from the generated code.
+//!
+//! Struct literals are covered as the README recommends writing them: a generated struct that
+//! implements `Default` is built with `..Default::default()`, so a new field does not break
+//! it; a struct without `Default` must name every field, so any new field breaks its literals.
+//! Losing the `Default` impl is breaking. Exhaustive destructuring (`let T { a, b } = t;`
+//! without `..`) is not covered: write `..`.
 
 use super::{Class, Usage};
 
@@ -34,9 +38,13 @@ pub(crate) enum Kind {
     StatusRemoved,
     SchemaAdded,
     SchemaRemoved,
+    /// `literal`: the struct has no `Default`, so its literals must name the new field.
     FieldAdded {
         required: bool,
+        literal: bool,
     },
+    DefaultAdded,
+    DefaultRemoved,
     FieldRemoved,
     FieldMadeRequired {
         retyped: bool,
@@ -136,8 +144,17 @@ fn rule(kind: Kind, dir: Dir) -> (Class, &'static str) {
             Breaking,
             "the generated type is gone: code that names it no longer compiles",
         ),
-        (FieldAdded { required: true }, Request) => (Breaking, "every request must now set it"),
-        (FieldAdded { required: false }, Request) => (Additive, "callers may leave it unset"),
+        (FieldAdded { required: true, .. }, Request) => (Breaking, "every request must now set it"),
+        (FieldAdded { literal: true, .. }, _) => (
+            Breaking,
+            "struct literals of the type no longer compile: it has no `Default` to fill in the new field",
+        ),
+        (
+            FieldAdded {
+                required: false, ..
+            },
+            Request,
+        ) => (Additive, "callers may leave it unset"),
         (FieldAdded { .. }, Response) => (Additive, "new field to read"),
         (FieldRemoved, Request) => (Breaking, "code that sets it no longer compiles"),
         (FieldRemoved, Response) => (Breaking, "code that reads it no longer compiles"),
@@ -155,6 +172,14 @@ fn rule(kind: Kind, dir: Dir) -> (Class, &'static str) {
         (FieldMadeOptional { .. }, Response) => (
             Additive,
             "may be absent now and then reads as its default; the generated type is unchanged",
+        ),
+        (DefaultAdded, _) => (
+            Additive,
+            "`T::default()` and `..Default::default()` now work",
+        ),
+        (DefaultRemoved, _) => (
+            Breaking,
+            "`T::default()` and struct literals with `..Default::default()` no longer compile",
         ),
         (Retyped, _) => (Breaking, TYPE_CHANGES),
         (VariantsChanged, _) => (Breaking, "the generated enum's variants change"),

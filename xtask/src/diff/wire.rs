@@ -1,5 +1,6 @@
-//! A uniform view of one schema, whatever shape `openapiv3` parsed it into, and the Rust type
-//! the generator gives it.
+//! What a schema means on the wire: a uniform view of one schema, whatever shape `openapiv3`
+//! parsed it into. The Rust types are read from the generated code (`surface.rs`), never
+//! predicted from the schema.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -7,8 +8,6 @@ use openapiv3::{
     AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
-
-use super::naming;
 
 const SCHEMAS: &str = "#/components/schemas/";
 
@@ -356,107 +355,6 @@ impl<'a> View<'a> {
     fn composite(&mut self, kind: Kind, variants: &'a [ReferenceOr<Schema>]) {
         self.kind = kind;
         self.variants = variants.iter().map(Node::of).collect();
-    }
-
-    /// Does the generator make a named type (struct or enum) for this schema inline? Strings
-    /// stay `String` whatever their limits, as the generator drops patterns and lengths.
-    fn is_named(&self) -> bool {
-        matches!(
-            self.kind,
-            Kind::Enum | Kind::Struct | Kind::OneOf | Kind::AnyOf | Kind::Not
-        )
-    }
-
-    fn rust_string(&self) -> Option<&'static str> {
-        match self.format.as_deref()? {
-            // Ids are opaque: the generator keeps `format: uuid` strings as `String`.
-            "uuid" => Some("String"),
-            "date" => Some("chrono::NaiveDate"),
-            "date-time" => Some("chrono::DateTime<chrono::Utc>"),
-            "ip" => Some("std::net::IpAddr"),
-            "ipv4" => Some("std::net::Ipv4Addr"),
-            "ipv6" => Some("std::net::Ipv6Addr"),
-            _ => None,
-        }
-    }
-
-    /// The generated Rust type of this schema itself, without `Option` for `nullable` and
-    /// without what its items or values are: `name` when it is a named type (`None` gives
-    /// `types::_`, to compare shapes whatever the names).
-    pub(crate) fn own_type(&self, name: Option<&str>) -> String {
-        let bound = |key: &str, lower: bool| match self.limits.get(key) {
-            Some(Limit::Lower(v, excl)) if lower => Some(if *excl { v + 1.0 } else { *v }),
-            Some(Limit::Upper(v, excl)) if !lower => Some(if *excl { v - 1.0 } else { *v }),
-            _ => None,
-        };
-        if self.is_named() {
-            return format!("types::{}", name.unwrap_or("_"));
-        }
-        match self.kind {
-            Kind::String => self.rust_string().unwrap_or("String").into(),
-            Kind::Integer => naming::integer(
-                self.format.as_deref(),
-                bound("minimum", true),
-                bound("maximum", false),
-                self.limits.contains_key("multipleOf"),
-            ),
-            Kind::Number if self.format.as_deref() == Some("float") => "f32".into(),
-            Kind::Number => "f64".into(),
-            Kind::Boolean => "bool".into(),
-            Kind::Map => "BTreeMap<String, _>".into(),
-            Kind::Object => "serde_json::Map<String, serde_json::Value>".into(),
-            Kind::Array => "Vec<_>".into(),
-            _ => "serde_json::Value".into(),
-        }
-    }
-}
-
-/// The full generated Rust type at `node`, named `name` when it is an inline named type.
-pub(crate) fn rust_type(api: &OpenAPI, node: Node<'_>, name: &str, depth: usize) -> String {
-    let schema = match node.typed() {
-        Node::Ref(component) => return format!("types::{}", naming::pascal(component)),
-        Node::Inline(schema) => schema,
-    };
-    let view = View::of(api, schema);
-    let own = view.own_type(Some(name));
-    let inner = |child: Option<Node<'_>>, suffix: &str| match child {
-        Some(child) if depth < 64 => rust_type(api, child, &format!("{name}{suffix}"), depth + 1),
-        _ => "serde_json::Value".into(),
-    };
-    let ty = match view.kind {
-        Kind::Array => format!("Vec<{}>", inner(view.items, "Item")),
-        Kind::Map => format!("BTreeMap<String, {}>", inner(view.values, "Value")),
-        _ => own,
-    };
-    if schema.schema_data.nullable {
-        format!("Option<{ty}>")
-    } else {
-        ty
-    }
-}
-
-/// The generated name of the inline schema at `node`, given the name its place suggests.
-pub(crate) fn type_name(node: Node<'_>, suggested: &str) -> String {
-    match node.typed() {
-        Node::Ref(component) => naming::pascal(component),
-        Node::Inline(schema) => match &schema.schema_data.title {
-            Some(title) => naming::pascal(title),
-            None => suggested.to_string(),
-        },
-    }
-}
-
-/// Is the generated field an `Option`? typify leaves out `Option` for optional arrays and maps
-/// (they use `#[serde(default)]`), and adds it for `nullable`. Defaults do not count: the
-/// generator drops them, so an unset field is not sent.
-pub(crate) fn field_is_option(api: &OpenAPI, node: Node<'_>, required: bool) -> bool {
-    match node {
-        Node::Ref(_) => !required,
-        Node::Inline(schema) => {
-            let data = &schema.schema_data;
-            let kind = View::of(api, schema).kind;
-            data.nullable || !(required || matches!(kind, Kind::Array | Kind::Map))
-        }
     }
 }
 
