@@ -356,7 +356,7 @@ async fn delete_media(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-fn check_app(app: &App, sdk_id: &str) -> Result<(), ApiError> {
+pub(crate) fn check_app(app: &App, sdk_id: &str) -> Result<(), ApiError> {
     if sdk_id == app.sdk_id {
         return Ok(());
     }
