@@ -235,7 +235,7 @@ pub(crate) fn convert_with(schema: &Value, nulls: Nulls) -> Value {
             ),
             ("items" | "additionalProperties" | "not", _) => convert(value),
             ("allOf" | "anyOf" | "oneOf", Value::Array(schemas)) => {
-                Value::Array(schemas.iter().map(|s| convert(s)).collect())
+                Value::Array(schemas.iter().map(&convert).collect())
             }
             ("nullable", _) => continue,
             ("exclusiveMinimum" | "exclusiveMaximum", Value::Bool(exclusive)) => {

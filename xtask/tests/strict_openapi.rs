@@ -2,11 +2,12 @@
 //! Rust types we want from it (issue 11, items 1 and 2).
 
 use serde_json::Value;
+use xtask::error::Which;
 use xtask::generate::generate;
-use xtask::spec::{SPEC_PATH, load, parse, workspace_root};
+use xtask::spec::{load, parse, workspace_root};
 
 fn real_spec() -> xtask::spec::Spec {
-    load(&workspace_root().join(SPEC_PATH), SPEC_PATH).unwrap()
+    load(&workspace_root()).unwrap()
 }
 
 /// Every mapping of the document with its JSON pointer.
@@ -83,7 +84,7 @@ fn the_media_204_has_no_body_and_generates_the_empty_stream() {
 
     // A bodiless 204 beside JSON still cannot be generated, and says so.
     let text = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /x:\n    get:\n      operationId: x\n      tags: [x]\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: string}}}}\n        '204': {description: none}\n";
-    let error = generate(&parse(text, "x.yaml").unwrap())
+    let error = generate(&parse(text, Which::File("x.yaml".into())).unwrap())
         .unwrap_err()
         .to_string();
     assert!(error.contains("different types"), "{error}");
