@@ -13,6 +13,10 @@ use serde_json::{Map, Value};
 use crate::spec::{escape, pointer};
 use crate::{enums, names};
 
+mod cycles;
+
+pub use cycles::composition_cycles;
+
 /// One broken rule, at one place in the spec.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Violation {
@@ -492,64 +496,6 @@ impl<'a> Validator<'a> {
     }
 }
 
-/// Component schemas that contain themselves through `allOf`, `oneOf`, `anyOf`, `not` and
-/// `$ref`s alone, with no property, list or map in between: typify recurses on them until the
-/// stack overflows, which no `catch_unwind` can stop. Generation checks this even when it skips
-/// the other rules (for `cargo xtask diff`).
-pub fn composition_cycles(doc: &Value) -> Vec<Violation> {
-    fn composed(node: &Value, out: &mut Vec<String>) {
-        if let Some(name) = node
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix("#/components/schemas/"))
-        {
-            out.push(name.replace("~1", "/").replace("~0", "~"));
-        }
-        for key in ["allOf", "oneOf", "anyOf"] {
-            list(node.get(key)).for_each(|member| composed(member, out));
-        }
-        if let Some(not) = node.get("not") {
-            composed(not, out);
-        }
-    }
-    let Some(schemas) = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    else {
-        return Vec::new();
-    };
-    let edges: BTreeMap<&str, Vec<String>> = schemas
-        .iter()
-        .map(|(name, schema)| {
-            let mut out = Vec::new();
-            composed(schema, &mut out);
-            (name.as_str(), out)
-        })
-        .collect();
-    let mut violations = Vec::new();
-    for start in edges.keys() {
-        let mut seen = BTreeSet::new();
-        let mut todo: Vec<&str> = edges[start].iter().map(String::as_str).collect();
-        while let Some(name) = todo.pop() {
-            if name == *start {
-                violations.push(Violation {
-                    pointer: pointer(["components", "schemas", start]),
-                    message: format!(
-                        "`{start}` contains itself through allOf/oneOf/anyOf/$ref with no property \
-                         in between; the generator cannot name such a type (typify recurses on it \
-                         without end)"
-                    ),
-                });
-                break;
-            }
-            if seen.insert(name) {
-                todo.extend(edges.get(name).into_iter().flatten().map(String::as_str));
-            }
-        }
-    }
-    violations
-}
-
 /// The one media type of a `content` map, reporting when there are several.
 fn single<'v>(
     content: &'v Map<String, Value>,
@@ -601,6 +547,6 @@ fn is_json(media_type: &str) -> bool {
     media_type == "application/json" || media_type.starts_with("application/json;")
 }
 
-fn list(node: Option<&Value>) -> impl Iterator<Item = &Value> {
+pub(crate) fn list(node: Option<&Value>) -> impl Iterator<Item = &Value> {
     node.and_then(Value::as_array).into_iter().flatten()
 }
