@@ -4,7 +4,8 @@ Loaded by schemathesis as a hook module (``SCHEMATHESIS_HOOKS=yoti_auth``, see r
 registers a ``requests`` auth object, which runs after ``requests`` has prepared the request, so
 the digest covers the exact URL and body bytes that go on the wire:
 
-1. append ``sdkId`` (unless the query has one), a fresh ``nonce`` and ``timestamp`` to the query;
+1. append ``sdkId`` (unless the query has one, or the path is ``/supported-documents`` or under
+   ``/apps/``, where the official SDKs send none), a fresh ``nonce`` and ``timestamp`` to the query;
 2. sign ``METHOD&PATH?QUERY`` (the path relative to the API base URL), followed by ``&`` and the
    standard base64 of the body when there is one, with RSA PKCS#1 v1.5 over SHA-256;
 3. send the base64 signature in ``X-Yoti-Auth-Digest``.
@@ -53,7 +54,11 @@ def sign(key, sdk_id, base_url, method, url, body, nonce=None, timestamp=None):
         raise ValueError(f"{url} is not under the base URL {base_url}")
     relative = parts.path[len(base_path):]
     added = []
-    if not any(name == "sdkId" for name, _ in parse_qsl(parts.query, keep_blank_values=True)):
+    # As idv-signing and the official SDKs do: no sdkId on /supported-documents, nor under
+    # /apps/ (the sandbox's /apps/{sdkId}/response-config names the application in its path).
+    takes_sdk_id = relative != "/supported-documents" and not relative.startswith("/apps/")
+    has_sdk_id = any(name == "sdkId" for name, _ in parse_qsl(parts.query, keep_blank_values=True))
+    if takes_sdk_id and not has_sdk_id:
         added.append(f"sdkId={sdk_id}")
     added += [f"nonce={nonce}", f"timestamp={timestamp}"]
     query = "&".join(([parts.query] if parts.query else []) + added)
