@@ -179,7 +179,7 @@ impl IdentityProfile {
 
     /// The content of the report media: the requirements the profile was checked against.
     fn report_content(&self) -> Value {
-        let schemes_compliance: Vec<Value> = self
+        let frameworks: Vec<Value> = self
             .frameworks()
             .into_iter()
             .map(|(framework, schemes)| json!({"trust_framework": framework, "schemes": schemes}))
@@ -187,7 +187,7 @@ impl IdentityProfile {
         json!({
             "subject_id": self.subject_id,
             "verification_report": {
-                "trust_framework": schemes_compliance,
+                "trust_framework": frameworks,
                 "assurance_process": {
                     "level_of_assurance": "MEDIUM",
                     "policy": "GPG45",

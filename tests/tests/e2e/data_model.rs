@@ -98,6 +98,17 @@ async fn download(client: &Client, id: &str, media: &types::Media) -> (String, V
     (content_type, media.bytes().await.unwrap().to_vec())
 }
 
+/// Sets the session's sandbox response configuration.
+async fn configure(client: &Client, id: &str, config: ResponseConfig) {
+    client
+        .put_session_response_config()
+        .session_id(id)
+        .body(config)
+        .send()
+        .await
+        .unwrap();
+}
+
 fn check(kind: CheckType, config: RequestedCheckConfig) -> RequestedCheck {
     RequestedCheck {
         type_: kind,
@@ -314,13 +325,7 @@ async fn the_sandbox_configures_each_new_check_type() {
             "SYNECTICS_IDENTITY_FRAUD": [{"result": rejected("SYNECTICS_HIT")}]
         }
     }));
-    client
-        .put_session_response_config()
-        .session_id(&id)
-        .body(config)
-        .send()
-        .await
-        .unwrap();
+    configure(&client, &id, config).await;
     let read = session(&client, &id).await;
     let reason = |c: &Check| {
         let recommendation = c.report.as_ref()?.recommendation.as_ref()?;
@@ -494,13 +499,7 @@ async fn an_identity_profile_session_reports_its_result_report_and_preview() {
     let config: ResponseConfig = typed(json!({"check_reports": {"ID_DOCUMENT_AUTHENTICITY": [
         {"result": {"report": {"recommendation": {"value": "REJECT", "reason": "NOT_GENUINE"}}}}
     ]}}));
-    client
-        .put_session_response_config()
-        .session_id(&id)
-        .body(config)
-        .send()
-        .await
-        .unwrap();
+    configure(&client, &id, config).await;
     let profile = session(&client, &id).await.identity_profile.unwrap();
     assert_eq!(profile.result.as_deref(), Some("FAIL"));
     let failure = profile.failure_reason.unwrap();
@@ -570,13 +569,7 @@ async fn the_sandbox_sets_the_document_photo_and_task_recommendations() {
             }
         }]}}),
     );
-    client
-        .put_session_response_config()
-        .session_id(&id)
-        .body(config)
-        .send()
-        .await
-        .unwrap();
+    configure(&client, &id, config).await;
     let read = session(&client, &id).await;
     let document = &read.resources.as_ref().unwrap().id_documents[0];
     let photo = document
