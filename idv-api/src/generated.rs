@@ -2,8 +2,9 @@
 // Do not edit. Change the spec, or the generator settings in xtask/src/generate.rs,
 // then run `cargo xtask generate`. `cargo xtask check` fails when this file is stale.
 
-#[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ResponseValue};
+pub use crate::Error;
+use progenitor_client::ClientInfo;
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -15978,7 +15979,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
+    pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
         inner: crate::Transport,
@@ -16233,14 +16234,18 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/apps/{sdkId}/response-config`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResponseConfig>, Error<types::ApiError>> {
             let Self { client, sdk_id } = self;
             let sdk_id = sdk_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/apps/{}/response-config", client.baseurl, encode_path(& sdk_id
-                .to_string()),
+                "{}/apps/{}/response-config", client.baseurl, crate
+                ::path_segment("sdk_id", & sdk_id.to_string()) ?,
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -16256,33 +16261,13 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_application_response_config",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => client.read_json(response).await,
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16341,6 +16326,10 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/apps/{sdkId}/response-config`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, sdk_id, body } = self;
             let sdk_id = sdk_id.map_err(Error::InvalidRequest)?;
@@ -16350,8 +16339,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/apps/{}/response-config", client.baseurl, encode_path(& sdk_id
-                .to_string()),
+                "{}/apps/{}/response-config", client.baseurl, crate
+                ::path_segment("sdk_id", & sdk_id.to_string()) ?,
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -16368,47 +16357,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "put_application_response_config",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                403u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                503u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16455,6 +16412,10 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/sessions`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(
             self,
         ) -> Result<
@@ -16483,47 +16444,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_session",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                201u16 => client.read_json(response).await,
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                403u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                503u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16556,13 +16485,18 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/sessions/{sessionId}`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GetSessionResult>, Error<types::ApiError>> {
             let Self { client, session_id } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/sessions/{}", client.baseurl, encode_path(& session_id.to_string()),
+                "{}/sessions/{}", client.baseurl, crate ::path_segment("session_id", &
+                session_id.to_string()) ?,
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -16578,33 +16512,13 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_session",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => client.read_json(response).await,
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16637,11 +16551,16 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/sessions/{sessionId}`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, session_id } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/sessions/{}", client.baseurl, encode_path(& session_id.to_string()),
+                "{}/sessions/{}", client.baseurl, crate ::path_segment("session_id", &
+                session_id.to_string()) ?,
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -16657,40 +16576,14 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_session",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                409u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16752,6 +16645,10 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/sessions/{sessionId}/media/{mediaId}/content`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::ApiError>> {
@@ -16760,8 +16657,9 @@ pub mod builder {
             let media_id = media_id.map_err(Error::InvalidRequest)?;
             let x_yoti_device_meta = x_yoti_device_meta.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/sessions/{}/media/{}/content", client.baseurl, encode_path(&
-                session_id.to_string()), encode_path(& media_id.to_string()),
+                "{}/sessions/{}/media/{}/content", client.baseurl, crate
+                ::path_segment("session_id", & session_id.to_string()) ?, crate
+                ::path_segment("media_id", & media_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = x_yoti_device_meta {
@@ -16772,34 +16670,14 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_media_content",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 204u16 => Ok(ResponseValue::stream(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16861,14 +16739,19 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/sessions/{sessionId}/media/{mediaId}/content`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, session_id, media_id, x_yoti_device_meta } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let media_id = media_id.map_err(Error::InvalidRequest)?;
             let x_yoti_device_meta = x_yoti_device_meta.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/sessions/{}/media/{}/content", client.baseurl, encode_path(&
-                session_id.to_string()), encode_path(& media_id.to_string()),
+                "{}/sessions/{}/media/{}/content", client.baseurl, crate
+                ::path_segment("session_id", & session_id.to_string()) ?, crate
+                ::path_segment("media_id", & media_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = x_yoti_device_meta {
@@ -16887,40 +16770,14 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_media_content",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                409u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16953,14 +16810,18 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/sessions/{sessionId}/response-config`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResponseConfig>, Error<types::ApiError>> {
             let Self { client, session_id } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/sessions/{}/response-config", client.baseurl, encode_path(&
-                session_id.to_string()),
+                "{}/sessions/{}/response-config", client.baseurl, crate
+                ::path_segment("session_id", & session_id.to_string()) ?,
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -16976,33 +16837,13 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_session_response_config",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => client.read_json(response).await,
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17061,6 +16902,10 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/sessions/{sessionId}/response-config`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, session_id, body } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
@@ -17070,8 +16915,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/sessions/{}/response-config", client.baseurl, encode_path(&
-                session_id.to_string()),
+                "{}/sessions/{}/response-config", client.baseurl, crate
+                ::path_segment("session_id", & session_id.to_string()) ?,
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -17088,47 +16933,15 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "put_session_response_config",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                403u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                503u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17161,6 +16974,10 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/supported-documents`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(
             self,
         ) -> Result<
@@ -17190,19 +17007,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_supported_documents",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => client.read_json(response).await,
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
