@@ -1,4 +1,28 @@
-#![doc = include_str!("../README.md")]
+//! Typed, signed client for the Yoti Identity Verification (IDV) API, generated from its
+//! OpenAPI description.
+//!
+//! Every operation is a method on [`Client`] that returns a builder: set its parameters, then
+//! `send()`. Request and response types are in [`types`]; every request is signed by
+//! [`idv_signing`], byte-identical to the official SDKs.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = idv_api::Client::sandbox("my-sdk-id", "keys/my-sandbox-app.pem")?;
+//! let session = client.get_session().session_id("session-id").send().await?;
+//! println!("{:?}", session.state);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Errors are one [`Error`] type owned by this crate: each prints one bounded line that says
+//! what happened (sent or not, the status, what came back) and never response content, which
+//! can carry personal data. Path parameters that would address another resource are refused
+//! before sending; redirects are not followed; JSON responses are capped
+//! ([`DEFAULT_JSON_LIMIT`]); [`ClientBuilder::deadline`] bounds every call but media
+//! downloads.
+//!
+//! The [README](https://docs.rs/crate/idv-api/latest) has the full guide: creating sessions,
+//! media, the sandbox, retries and timeouts.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -8,6 +32,11 @@
 #[rustfmt::skip]
 mod generated;
 mod error;
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 use std::path::Path;
 use std::sync::Arc;
