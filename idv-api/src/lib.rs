@@ -32,6 +32,7 @@
 #[rustfmt::skip]
 mod generated;
 mod error;
+mod results;
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]
