@@ -6,7 +6,9 @@ mod data_model;
 mod forward_compat;
 mod load;
 mod operations;
+mod refusals;
 mod sandbox;
+mod self_check;
 
 use idv_api::idv_signing::{Signer, SigningKey};
 use idv_api::types::{ApiError, CreateSessionPayload};
