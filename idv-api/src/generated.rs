@@ -2,8 +2,9 @@
 // Do not edit. Change the spec, or the generator settings in xtask/src/generate.rs,
 // then run `cargo xtask generate`. `cargo xtask check` fails when this file is stale.
 
-#[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ResponseValue};
+pub use crate::Error;
+use progenitor_client::ClientInfo;
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -15995,7 +15996,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
+    pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
         inner: crate::Transport,
@@ -16250,14 +16251,18 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/apps/{sdkId}/response-config`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResponseConfig>, Error<types::ApiError>> {
             let Self { client, sdk_id } = self;
             let sdk_id = sdk_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/apps/{}/response-config", client.baseurl, encode_path(& sdk_id
-                .to_string()),
+                "{}/apps/{}/response-config", client.baseurl, crate
+                ::path_segment("sdk_id", & sdk_id.to_string()) ?,
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -16273,33 +16278,13 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_application_response_config",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => client.read_json(response).await,
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16358,6 +16343,10 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/apps/{sdkId}/response-config`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, sdk_id, body } = self;
             let sdk_id = sdk_id.map_err(Error::InvalidRequest)?;
@@ -16367,8 +16356,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/apps/{}/response-config", client.baseurl, encode_path(& sdk_id
-                .to_string()),
+                "{}/apps/{}/response-config", client.baseurl, crate
+                ::path_segment("sdk_id", & sdk_id.to_string()) ?,
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -16385,54 +16374,16 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "put_application_response_config",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                403u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                415u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                503u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16479,6 +16430,10 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/sessions`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(
             self,
         ) -> Result<
@@ -16507,54 +16462,16 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_session",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                201u16 => client.read_json(response).await,
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                403u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                415u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                503u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16587,13 +16504,18 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/sessions/{sessionId}`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::GetSessionResult>, Error<types::ApiError>> {
             let Self { client, session_id } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/sessions/{}", client.baseurl, encode_path(& session_id.to_string()),
+                "{}/sessions/{}", client.baseurl, crate ::path_segment("session_id", &
+                session_id.to_string()) ?,
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -16609,33 +16531,13 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_session",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => client.read_json(response).await,
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16668,11 +16570,16 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/sessions/{sessionId}`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, session_id } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/sessions/{}", client.baseurl, encode_path(& session_id.to_string()),
+                "{}/sessions/{}", client.baseurl, crate ::path_segment("session_id", &
+                session_id.to_string()) ?,
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -16688,40 +16595,14 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_session",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                409u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16783,6 +16664,10 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/sessions/{sessionId}/media/{mediaId}/content`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<types::ApiError>> {
@@ -16791,8 +16676,9 @@ pub mod builder {
             let media_id = media_id.map_err(Error::InvalidRequest)?;
             let x_yoti_device_meta = x_yoti_device_meta.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/sessions/{}/media/{}/content", client.baseurl, encode_path(&
-                session_id.to_string()), encode_path(& media_id.to_string()),
+                "{}/sessions/{}/media/{}/content", client.baseurl, crate
+                ::path_segment("session_id", & session_id.to_string()) ?, crate
+                ::path_segment("media_id", & media_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = x_yoti_device_meta {
@@ -16803,34 +16689,14 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_media_content",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 204u16 => Ok(ResponseValue::stream(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16892,14 +16758,19 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/sessions/{sessionId}/media/{mediaId}/content`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, session_id, media_id, x_yoti_device_meta } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let media_id = media_id.map_err(Error::InvalidRequest)?;
             let x_yoti_device_meta = x_yoti_device_meta.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/sessions/{}/media/{}/content", client.baseurl, encode_path(&
-                session_id.to_string()), encode_path(& media_id.to_string()),
+                "{}/sessions/{}/media/{}/content", client.baseurl, crate
+                ::path_segment("session_id", & session_id.to_string()) ?, crate
+                ::path_segment("media_id", & media_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = x_yoti_device_meta {
@@ -16918,40 +16789,14 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_media_content",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                409u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -16984,14 +16829,18 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/sessions/{sessionId}/response-config`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ResponseConfig>, Error<types::ApiError>> {
             let Self { client, session_id } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/sessions/{}/response-config", client.baseurl, encode_path(&
-                session_id.to_string()),
+                "{}/sessions/{}/response-config", client.baseurl, crate
+                ::path_segment("session_id", & session_id.to_string()) ?,
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -17007,33 +16856,13 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_session_response_config",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => client.read_json(response).await,
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17092,6 +16921,10 @@ pub mod builder {
             self
         }
         ///Sends a `PUT` request to `/sessions/{sessionId}/response-config`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ApiError>> {
             let Self { client, session_id, body } = self;
             let session_id = session_id.map_err(Error::InvalidRequest)?;
@@ -17101,8 +16934,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/sessions/{}/response-config", client.baseurl, encode_path(&
-                session_id.to_string()),
+                "{}/sessions/{}/response-config", client.baseurl, crate
+                ::path_segment("session_id", & session_id.to_string()) ?,
             );
             let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
@@ -17119,54 +16952,16 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "put_session_response_config",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                403u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                415u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                503u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -17199,6 +16994,10 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/supported-documents`
+        ///
+        ///# Errors
+        ///
+        ///An [`Error`] saying what happened: a builder value or path parameter refused before sending, a request a middleware refused, a communication failure, a documented error status with the API's error body, or a body that is not what the status documents.
         pub async fn send(
             self,
         ) -> Result<
@@ -17228,26 +17027,12 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_supported_documents",
             };
-            client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                200u16 => client.read_json(response).await,
+                400u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
+                401u16 => Err(Error::ErrorResponse(client.read_json(response).await?)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

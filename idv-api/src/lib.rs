@@ -1,4 +1,28 @@
-#![doc = include_str!("../README.md")]
+//! Typed, signed client for the Yoti Identity Verification (IDV) API, generated from its
+//! OpenAPI description.
+//!
+//! Every operation is a method on [`Client`] that returns a builder: set its parameters, then
+//! `send()`. Request and response types are in [`types`]; every request is signed by
+//! [`idv_signing`], byte-identical to the official SDKs.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = idv_api::Client::sandbox("my-sdk-id", "keys/my-sandbox-app.pem")?;
+//! let session = client.get_session().session_id("session-id").send().await?;
+//! println!("{:?}", session.state);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Errors are one [`Error`] type owned by this crate: each prints one bounded line that says
+//! what happened (sent or not, the status, what came back) and never response content, which
+//! can carry personal data. Path parameters that would address another resource are refused
+//! before sending; redirects are not followed; JSON responses are capped
+//! ([`DEFAULT_JSON_LIMIT`]); [`ClientBuilder::deadline`] bounds every call but media
+//! downloads.
+//!
+//! The [README](https://docs.rs/crate/idv-api/latest) has the full guide: creating sessions,
+//! media, the sandbox, retries and timeouts.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -7,17 +31,25 @@
 #[allow(missing_docs, clippy::all, clippy::pedantic, unused_qualifications)]
 #[rustfmt::skip]
 mod generated;
+mod error;
+mod results;
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use error::{Error, InvalidResponse, PathParameterError, path_segment};
 pub use generated::*;
 pub use idv_signing;
 
 use bytes::Bytes;
 use futures_util::TryStreamExt;
-use idv_signing::{KeyError, Signer, SignerError, SigningKey, SigningMiddleware};
+use idv_signing::{KeyError, SignError, Signer, SignerError, SigningKey};
 use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest_middleware::{ClientWithMiddleware, Middleware};
 
@@ -33,8 +65,18 @@ pub const SDK_ID_ENV: &str = "YOTI_CLIENT_SDK_ID";
 /// The environment variable that holds the path of the PEM private key from the Yoti Hub.
 pub const KEY_FILE_ENV: &str = "YOTI_KEY_FILE_PATH";
 
+/// The environment variable that, when set, overrides the base URL given to
+/// [`Client::from_env`] (the Node SDK reads it too).
+pub const API_URL_ENV: &str = "YOTI_IDV_API_URL";
+
 impl Client {
     /// A signed client for the production API, from an SDK id and the path of its PEM key.
+    ///
+    /// # Errors
+    ///
+    /// [`ClientError::Key`] when the key file cannot be read or is not a usable RSA key,
+    /// [`ClientError::Signer`] when the SDK id is empty, and [`ClientError::Http`] when the
+    /// HTTP client cannot be built.
     ///
     /// ```no_run
     /// let client = idv_api::Client::production("my-sdk-id", "keys/my-app.pem")?;
@@ -49,6 +91,12 @@ impl Client {
 
     /// A signed client for the sandbox API, from an SDK id and the path of its PEM key.
     ///
+    /// # Errors
+    ///
+    /// [`ClientError::Key`] when the key file cannot be read or is not a usable RSA key,
+    /// [`ClientError::Signer`] when the SDK id is empty, and [`ClientError::Http`] when the
+    /// HTTP client cannot be built.
+    ///
     /// ```no_run
     /// let client = idv_api::Client::sandbox("my-sdk-id", "keys/my-sandbox-app.pem")?;
     /// # Ok::<(), idv_api::ClientError>(())
@@ -62,7 +110,13 @@ impl Client {
 
     /// A signed client for `base_url` (for example [`PRODUCTION_URL`] or [`SANDBOX_URL`]) from
     /// the conventional environment variables [`YOTI_CLIENT_SDK_ID`](SDK_ID_ENV) and
-    /// [`YOTI_KEY_FILE_PATH`](KEY_FILE_ENV).
+    /// [`YOTI_KEY_FILE_PATH`](KEY_FILE_ENV). When [`YOTI_IDV_API_URL`](API_URL_ENV) is set (the
+    /// Node SDK's variable), its value is the base URL instead of `base_url`.
+    ///
+    /// # Errors
+    ///
+    /// [`ClientError::MissingEnv`] when a variable is missing or empty, then the errors of
+    /// [`Client::from_key_file`].
     ///
     /// ```no_run
     /// let client = idv_api::Client::from_env(idv_api::SANDBOX_URL)?;
@@ -71,10 +125,19 @@ impl Client {
     pub fn from_env(base_url: &str) -> Result<Self, ClientError> {
         let sdk_id = env_var(SDK_ID_ENV)?;
         let key_file = env_var(KEY_FILE_ENV)?;
-        Self::from_key_file(base_url, sdk_id, key_file)
+        match env_var(API_URL_ENV) {
+            Ok(url) => Self::from_key_file(url.trim(), sdk_id, key_file),
+            Err(_) => Self::from_key_file(base_url, sdk_id, key_file),
+        }
     }
 
     /// A signed client for `base_url` from an SDK id and the path of its PEM key.
+    ///
+    /// # Errors
+    ///
+    /// [`ClientError::Key`] when the key file cannot be read or is not a usable RSA key,
+    /// [`ClientError::Signer`] when the SDK id is empty or the base URL is not usable, and [`ClientError::Http`] when the
+    /// HTTP client cannot be built.
     pub fn from_key_file(
         base_url: &str,
         sdk_id: impl Into<String>,
@@ -109,12 +172,60 @@ impl Client {
             http: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
+            json_limit: DEFAULT_JSON_LIMIT,
+            deadline: None,
         }
     }
 
     /// The base URL requests go to.
     pub fn baseurl(&self) -> &str {
         &self.baseurl
+    }
+
+    /// Reads a JSON response body of at most the configured size. Generated code calls this
+    /// in place of progenitor's unbounded reader.
+    pub(crate) async fn read_json<T: serde::de::DeserializeOwned, E>(
+        &self,
+        response: reqwest::Response,
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        use error::{InvalidKind, InvalidResponse};
+        let status = response.status();
+        let headers = response.headers().clone();
+        let content_type = headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .filter(|v| v.len() <= 100)
+            .map(str::to_string);
+        let limit = self.inner.json_limit;
+        let too_large = || InvalidResponse {
+            status,
+            content_type: content_type.clone(),
+            kind: InvalidKind::TooLarge { limit },
+        };
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(too_large().into());
+        }
+        let mut body = Vec::new();
+        let mut stream = response.bytes_stream();
+        while let Some(chunk) = stream.try_next().await? {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large().into());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        match serde_json::from_slice(&body) {
+            Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+            Err(error) => Err(InvalidResponse {
+                status,
+                content_type,
+                kind: InvalidKind::NotJson {
+                    body: body.into(),
+                    error,
+                },
+            }
+            .into()),
+        }
     }
 }
 
@@ -132,6 +243,14 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// response, so large media downloads are not cut off.
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The largest JSON response body read by default: 10 MiB. A session's result, with every
+/// check, task and media reference, is a few hundred kilobytes at most; media content is
+/// streamed and has no cap. Change it with [`ClientBuilder::json_limit`].
+pub const DEFAULT_JSON_LIMIT: usize = 10 * 1024 * 1024;
+
+/// The operation whose response is streamed, and so has no overall deadline.
+const STREAMED_OPERATION: &str = "get_media_content";
+
 /// Builds a [`Client`]: the signer, the middleware in front of it, and the HTTP client.
 pub struct ClientBuilder {
     signer: Signer,
@@ -139,6 +258,8 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     connect_timeout: Duration,
     read_timeout: Duration,
+    json_limit: usize,
+    deadline: Option<Duration>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -148,6 +269,8 @@ impl std::fmt::Debug for ClientBuilder {
             .field("middleware", &self.middleware.len())
             .field("connect_timeout", &self.connect_timeout)
             .field("read_timeout", &self.read_timeout)
+            .field("json_limit", &self.json_limit)
+            .field("deadline", &self.deadline)
             .finish_non_exhaustive()
     }
 }
@@ -176,13 +299,38 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest JSON response body the client reads; a larger one is an
+    /// [`Error::InvalidResponse`] and is not read into memory. Default: [`DEFAULT_JSON_LIMIT`].
+    pub fn json_limit(mut self, bytes: usize) -> Self {
+        self.json_limit = bytes;
+        self
+    }
+
+    /// An overall deadline for every request except media downloads, from sending the request
+    /// to the last byte of the response, so that a server that answers one byte at a time
+    /// cannot hold a call for ever. Media content keeps streaming, bounded only by the read
+    /// timeout. Default: none.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
     /// The client.
+    ///
+    /// The HTTP client the builder makes follows no redirect (the API never redirects, and a
+    /// redirect would carry the signed request elsewhere) and sends no `Referer`.
+    ///
+    /// # Errors
+    ///
+    /// [`ClientError::Http`] when the HTTP client cannot be built (no TLS backend starts).
     pub fn build(self) -> Result<Client, ClientError> {
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .read_timeout(self.read_timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .referer(false)
                 .build()
                 .map_err(ClientError::Http)?,
         };
@@ -199,12 +347,16 @@ impl ClientBuilder {
                 reqwest_middleware::ClientBuilder::new(http.clone()),
                 |b, m| b.with_arc(m),
             )
-            .with(SigningMiddleware::new(self.signer))
+            .with(Sign(self.signer))
             .build();
         Ok(Client::new_with_client(
             &base_url,
             http,
-            Transport { stack },
+            Transport {
+                stack,
+                json_limit: self.json_limit,
+                deadline: self.deadline,
+            },
         ))
     }
 }
@@ -236,8 +388,10 @@ pub enum ClientError {
 /// The middleware stack every request of a [`Client`] goes through: the caller's own
 /// middleware, then the signer.
 #[derive(Clone, Debug)]
-pub struct Transport {
+pub(crate) struct Transport {
     stack: ClientWithMiddleware,
+    json_limit: usize,
+    deadline: Option<Duration>,
 }
 
 impl ClientHooks<Transport> for Client {
@@ -245,18 +399,35 @@ impl ClientHooks<Transport> for Client {
     ///
     /// progenitor's generated code needs a `reqwest::Error` here, which a middleware's own
     /// error cannot become. So a middleware error travels as the source of a `reqwest::Error`
-    /// and reaches the caller as [`Error::CommunicationError`]; [`ErrorExt`] recovers it.
+    /// and reaches the caller as [`Error::NotSent`].
     async fn exec(
         &self,
-        request: reqwest::Request,
+        mut request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        match self.inner.stack.execute(request).await {
+        if let Some(deadline) = self.inner.deadline
+            && info.operation_id != STREAMED_OPERATION
+        {
+            *request.timeout_mut() = Some(deadline);
+        }
+        let mut extensions = http::Extensions::new();
+        let result = self
+            .inner
+            .stack
+            .execute_with_extensions(request, &mut extensions)
+            .await;
+        match result {
             Ok(response) => Ok(response),
             Err(reqwest_middleware::Error::Reqwest(e)) => Err(e),
             Err(reqwest_middleware::Error::Middleware(error)) => {
                 let operation = info.operation_id;
-                middleware_failure(MiddlewareError { operation, error }).await
+                let signing = extensions.remove::<Refused>().map(|r| r.0);
+                let error = MiddlewareError {
+                    operation,
+                    error,
+                    signing,
+                };
+                middleware_failure(error).await
             }
         }
     }
@@ -264,13 +435,13 @@ impl ClientHooks<Transport> for Client {
 
 /// A middleware (the signer, or one of your own) stopped a request: it was not sent.
 ///
-/// It reaches the caller inside [`Error::CommunicationError`]; [`ErrorExt::middleware_error`]
-/// finds it.
+/// It reaches the caller as [`Error::NotSent`]; [`Error::middleware_error`] finds it.
 #[derive(Debug, thiserror::Error)]
 #[error("the {operation} request was not sent: {error:#}")]
 pub struct MiddlewareError {
     operation: &'static str,
     error: anyhow::Error,
+    signing: Option<Arc<SignError>>,
 }
 
 impl MiddlewareError {
@@ -285,8 +456,46 @@ impl MiddlewareError {
     }
 
     /// The signing error, when the signer stopped the request.
-    pub fn signing_error(&self) -> Option<&idv_signing::SignError> {
-        self.error.downcast_ref()
+    ///
+    /// It is found however the middleware in front of the signer (a retry middleware, say)
+    /// wrap the signer's error.
+    pub fn signing_error(&self) -> Option<&SignError> {
+        self.signing
+            .as_deref()
+            .or_else(|| error::find(Some(self.error.as_ref())))
+    }
+}
+
+/// The signer, as idv-api runs it: last in the stack, and a refusal is also recorded in the
+/// request's extensions, because a middleware in front may wrap the error in a type whose
+/// `source` skips it (reqwest-retry's `#[error(transparent)]` does).
+struct Sign(Signer);
+
+/// The signer's refusal of the request, in its extensions.
+#[derive(Clone)]
+struct Refused(Arc<SignError>);
+
+/// The signer's refusal, as the middleware chain carries it.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+struct SignRefusal(Arc<SignError>);
+
+#[async_trait::async_trait]
+impl Middleware for Sign {
+    async fn handle(
+        &self,
+        mut request: reqwest::Request,
+        extensions: &mut http::Extensions,
+        next: reqwest_middleware::Next<'_>,
+    ) -> reqwest_middleware::Result<reqwest::Response> {
+        match self.0.sign_request(&mut request) {
+            Ok(()) => next.run(request, extensions).await,
+            Err(e) => {
+                let e = Arc::new(e);
+                extensions.insert(Refused(e.clone()));
+                Err(reqwest_middleware::Error::middleware(SignRefusal(e)))
+            }
+        }
     }
 }
 
@@ -307,33 +516,6 @@ async fn middleware_failure(error: MiddlewareError) -> reqwest::Result<reqwest::
             *empty.status_mut() = reqwest::StatusCode::INTERNAL_SERVER_ERROR;
             Ok(reqwest::Response::from(empty))
         }
-    }
-}
-
-/// What a generated method's [`Error`] can tell beyond progenitor's variants.
-pub trait ErrorExt {
-    /// The middleware error that stopped the request before it was sent, if one did.
-    fn middleware_error(&self) -> Option<&MiddlewareError>;
-
-    /// The signing error that stopped the request before it was sent, if one did.
-    fn signing_error(&self) -> Option<&idv_signing::SignError> {
-        self.middleware_error()?.signing_error()
-    }
-}
-
-impl<E> ErrorExt for Error<E> {
-    fn middleware_error(&self) -> Option<&MiddlewareError> {
-        let Error::CommunicationError(e) = self else {
-            return None;
-        };
-        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
-        while let Some(s) = source {
-            if let Some(found) = s.downcast_ref::<MiddlewareError>() {
-                return Some(found);
-            }
-            source = s.source();
-        }
-        None
     }
 }
 
@@ -358,6 +540,10 @@ impl std::fmt::Debug for MediaDownload {
 
 impl MediaDownload {
     /// Reads the whole body into memory. Stream [`body`](Self::body) instead for large media.
+    ///
+    /// # Errors
+    ///
+    /// The `reqwest::Error` of a connection that failed or went silent mid-body.
     pub async fn bytes(self) -> Result<Bytes, reqwest::Error> {
         let chunks: Vec<Bytes> = self.body.into_inner().try_collect().await?;
         Ok(chunks.concat().into())

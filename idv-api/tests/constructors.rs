@@ -69,6 +69,14 @@ fn constructors_pick_the_base_url_and_report_what_is_missing() {
         SANDBOX_URL
     );
 
+    // The Node SDK's base URL variable, when set, wins over the argument.
+    unsafe { std::env::set_var(idv_api::API_URL_ENV, "http://127.0.0.1:9/idverify/v1\n") };
+    assert_eq!(
+        Client::from_env(SANDBOX_URL).unwrap().baseurl(),
+        "http://127.0.0.1:9/idverify/v1"
+    );
+    unsafe { std::env::remove_var(idv_api::API_URL_ENV) };
+
     unsafe { std::env::set_var(KEY_FILE_ENV, "  ") };
     let err = Client::from_env(SANDBOX_URL).unwrap_err();
     assert!(

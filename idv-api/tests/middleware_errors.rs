@@ -2,8 +2,8 @@
 //! panic, never lost, and the request is not sent.
 
 use http::Extensions;
+use idv_api::Client;
 use idv_api::idv_signing::SignError;
-use idv_api::{Client, ErrorExt};
 use reqwest::{Request, Response};
 use reqwest_middleware::{Middleware, Next};
 
@@ -74,10 +74,18 @@ async fn a_callers_middleware_error_is_kept_and_typed() {
         found.to_string(),
         "the get_session request was not sent: rate limiter is closed"
     );
+    assert!(matches!(err, idv_api::Error::NotSent(_)));
     assert_eq!(
-        format!("{err:#}"),
-        "Communication Error: request or response body error: \
-         the get_session request was not sent: rate limiter is closed"
+        err.to_string(),
+        "the get_session request was not sent: rate limiter is closed"
+    );
+    assert_eq!(
+        format!("{err:?}"),
+        "NotSent(the get_session request was not sent: rate limiter is closed)"
+    );
+    assert!(
+        !err.is_retryable(),
+        "a refused request is a permanent failure"
     );
 }
 
@@ -94,6 +102,39 @@ async fn a_signing_error_is_kept_and_typed() {
         .expect("the signer's error reaches the caller");
     assert!(matches!(signing, SignError::OutsideBase { url, base }
         if url == "https://elsewhere.example/idverify/v1/sessions/s1" && base == NOWHERE));
+}
+
+#[tokio::test]
+async fn a_signing_error_is_found_behind_a_retry_middleware() {
+    use reqwest_retry::RetryTransientMiddleware;
+    use reqwest_retry::policies::ExponentialBackoff;
+    let policy = ExponentialBackoff::builder()
+        .retry_bounds(
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(2),
+        )
+        .build_with_max_retries(1);
+    let client = common::builder("sdk-id", NOWHERE)
+        .with(RetryTransientMiddleware::new_with_policy(policy))
+        .with(Redirect)
+        .build()
+        .unwrap();
+    let err = client
+        .get_session()
+        .session_id("s1")
+        .send()
+        .await
+        .unwrap_err();
+    let signing = err
+        .signing_error()
+        .expect("the signer's error is found through the retry middleware's");
+    assert!(matches!(signing, SignError::OutsideBase { .. }));
+    assert!(!err.is_retryable());
+    assert!(
+        err.to_string()
+            .starts_with("the get_session request was not sent: "),
+        "{err}"
+    );
 }
 
 #[tokio::test]

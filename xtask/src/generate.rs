@@ -100,6 +100,7 @@ pub fn generate_file(spec: &Spec) -> Result<syn::File, Error> {
         .map_err(|e| Error::Generator(format!("progenitor produced invalid Rust: {e}")))?;
 
     Tidy.visit_file_mut(&mut file);
+    crate::hardening::harden(&mut file)?;
     add_to_types_module(&mut file, &enums)?;
     Ok(file)
 }

@@ -7,6 +7,7 @@
 //! - [`spec`]: where the spec lives and how it is read.
 //! - [`validate`]: the rules the spec must follow.
 //! - [`generate`]: the generation pipeline and every generator setting.
+//! - [`hardening`]: the rewrites that route generated code through idv-api's errors and checks.
 //! - [`names`] and [`enums`]: the Rust names of spec items, and the enums the xtask emits.
 //! - [`check`]: the staleness diff.
 //! - [`diff`]: the semantic API diff between two revisions.
@@ -18,6 +19,7 @@ pub mod diff;
 pub mod enums;
 pub mod error;
 pub mod generate;
+pub mod hardening;
 pub mod names;
 pub mod spec;
 pub mod validate;

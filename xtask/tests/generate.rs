@@ -260,3 +260,50 @@ fn a_malformed_spec_is_an_error_never_a_panic() {
         }
     }
 }
+
+/// The number of path parameters (`{name}` in a path) over every operation of `spec`.
+fn path_parameters(spec: &Value) -> usize {
+    let methods = ["get", "put", "post", "delete", "patch"];
+    spec["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(path, item)| {
+            let ops = item
+                .as_object()
+                .unwrap()
+                .keys()
+                .filter(|m| methods.contains(&m.as_str()))
+                .count();
+            path.matches('{').count() * ops
+        })
+        .sum()
+}
+
+#[test]
+fn every_path_parameter_of_every_operation_is_checked_and_json_is_capped() {
+    let spec = edited(|v| {
+        v["paths"]["/sessions/{sessionId}/tracking/{trackingId}"] = json!({"get": {
+            "operationId": "getTracking", "tags": ["Sessions"],
+            "parameters": [
+                {"name": "sessionId", "in": "path", "required": true, "schema": {"type": "string"}},
+                {"name": "trackingId", "in": "path", "required": true, "schema": {"type": "string"}}
+            ],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/ApiError"}}}}}
+        }});
+    });
+    let code = generate(&spec).unwrap();
+    let params = path_parameters(&spec.value);
+    assert!(
+        params > 10,
+        "the spec and the new operation have path parameters"
+    );
+    assert_eq!(code.matches("::path_segment(").count(), params, "{code}");
+    let compact: String = code.split_whitespace().collect();
+    assert!(compact.contains("crate::path_segment(\"tracking_id\",&tracking_id.to_string())?"));
+    assert!(!code.contains("encode_path("), "an unchecked path segment");
+    assert!(!code.contains("from_response("), "an uncapped JSON read");
+    assert!(!code.contains("pub fn new_with_client"));
+    assert!(code.contains("pub use crate::Error;"));
+}
