@@ -109,6 +109,10 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             get(get_session).delete(delete_session),
         )
         .route(
+            "/sessions/{session_id}/configuration",
+            get(crate::capture::get_configuration),
+        )
+        .route(
             "/sessions/{session_id}/media/{media_id}/content",
             get(get_media).delete(delete_media),
         );

@@ -19,6 +19,7 @@
 //! - [`profile`]: identity profiles, and the checks that search for the user elsewhere
 //!   (watchlist and third-party checks).
 
+mod configuration;
 mod flow;
 mod media;
 mod profile;
@@ -100,6 +101,8 @@ pub(crate) struct Session {
     resources_ttl: Option<u64>,
     user_tracking_id: Option<String>,
     biometric_consent: bool,
+    /// The validated `POST /sessions` payload (`null` for a raw session).
+    spec: Value,
     body: Body,
     /// The session-level sandbox response configuration.
     config: Option<Map<String, Value>>,
@@ -138,6 +141,7 @@ impl Session {
                 .and_then(Value::as_str)
                 .map(str::to_owned),
             biometric_consent: payload.get("block_biometric_consent") != Some(&Value::Bool(true)),
+            spec: payload.clone(),
             body: Body::Raw(Value::Null),
             config: None,
             media: HashMap::new(),
@@ -156,6 +160,7 @@ impl Session {
             resources_ttl: None,
             user_tracking_id: None,
             biometric_consent: false,
+            spec: Value::Null,
             body: Body::Raw(body),
             config: None,
             media: HashMap::new(),

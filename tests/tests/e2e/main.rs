@@ -2,6 +2,7 @@
 //! HTTP to the emulator on 127.0.0.1.
 
 mod auth;
+mod capture;
 mod data_model;
 mod forward_compat;
 mod load;
