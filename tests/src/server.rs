@@ -113,6 +113,14 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             get(crate::capture::get_configuration),
         )
         .route(
+            "/sessions/{session_id}/resources/face-capture",
+            post(crate::capture::create_face_capture),
+        )
+        .route(
+            "/sessions/{session_id}/resources/face-capture/{resource_id}/image",
+            axum::routing::put(crate::capture::upload_face_image),
+        )
+        .route(
             "/sessions/{session_id}/media/{media_id}/content",
             get(get_media).delete(delete_media),
         );

@@ -161,6 +161,7 @@ pub fn prepare(spec: &Value) -> (Value, Vec<OpenEnum>) {
     if let Some(paths) = prepared.get_mut("paths") {
         shape(paths);
     }
+    crate::multipart::as_bytes(&mut prepared);
     enums.sort_by(|a, b| a.name.cmp(&b.name));
     (prepared, enums)
 }

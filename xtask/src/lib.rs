@@ -18,6 +18,7 @@ pub mod diff;
 pub mod enums;
 pub mod error;
 pub mod generate;
+pub mod multipart;
 pub mod names;
 pub mod spec;
 pub mod validate;

@@ -20,6 +20,7 @@
 //!   (watchlist and third-party checks).
 
 mod configuration;
+mod face_capture;
 mod flow;
 mod media;
 mod profile;
@@ -107,6 +108,8 @@ pub(crate) struct Session {
     /// The session-level sandbox response configuration.
     config: Option<Map<String, Value>>,
     media: HashMap<String, MediaItem>,
+    /// The face capture resources created through the API.
+    captures: Vec<face_capture::FaceCapture>,
     /// The last body rendered, and the whole seconds since creation it was rendered at.
     rendered: Option<(u64, Bytes)>,
 }
@@ -145,6 +148,7 @@ impl Session {
             body: Body::Raw(Value::Null),
             config: None,
             media: HashMap::new(),
+            captures: Vec::new(),
             rendered: None,
         };
         session.body = Body::Flow(Box::new(session.flow(payload)));
@@ -164,6 +168,7 @@ impl Session {
             body: Body::Raw(body),
             config: None,
             media: HashMap::new(),
+            captures: Vec::new(),
             rendered: None,
         }
     }
