@@ -53,9 +53,9 @@ pub enum FaceCaptureError {
     Api {
         /// The operation that failed, for example `createFaceCaptureResource`.
         operation: &'static str,
-        /// The error.
+        /// The error (boxed: it is large).
         #[source]
-        source: Error<ApiError>,
+        source: Box<Error<ApiError>>,
     },
 }
 
@@ -143,7 +143,12 @@ impl Client {
         image: &[u8],
     ) -> Result<String, FaceCaptureError> {
         let upload = FaceCaptureImage::new(content_type, image)?;
-        let api = |operation| move |source| FaceCaptureError::Api { operation, source };
+        let api = |operation| {
+            move |source| FaceCaptureError::Api {
+                operation,
+                source: Box::new(source),
+            }
+        };
         let configuration = self
             .get_session_configuration()
             .session_id(session_id)

@@ -124,3 +124,30 @@ pub(crate) async fn upload_face_image(
     }
     Ok(StatusCode::NO_CONTENT.into_response())
 }
+
+/// `GET /sessions/{sessionId}/tracked-devices`.
+pub(crate) async fn get_tracked_devices(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Answer {
+    let now = app.now();
+    let mut store = app.store();
+    let (session, _) = store
+        .session(&id, now)
+        .ok_or_else(|| ApiError::session_not_found(&id))?;
+    Ok(Json(session.tracked_devices()).into_response())
+}
+
+/// `DELETE /sessions/{sessionId}/tracked-devices`.
+pub(crate) async fn delete_tracked_devices(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Answer {
+    let now = app.now();
+    let mut store = app.store();
+    let (session, _) = store
+        .session(&id, now)
+        .ok_or_else(|| ApiError::session_not_found(&id))?;
+    session.delete_tracked_devices();
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

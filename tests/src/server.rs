@@ -121,6 +121,10 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             axum::routing::put(crate::capture::upload_face_image),
         )
         .route(
+            "/sessions/{session_id}/tracked-devices",
+            get(crate::capture::get_tracked_devices).delete(crate::capture::delete_tracked_devices),
+        )
+        .route(
             "/sessions/{session_id}/media/{media_id}/content",
             get(get_media).delete(delete_media),
         );

@@ -20,6 +20,7 @@
 //!   (watchlist and third-party checks).
 
 mod configuration;
+mod devices;
 mod face_capture;
 mod flow;
 mod media;
@@ -110,6 +111,8 @@ pub(crate) struct Session {
     media: HashMap<String, MediaItem>,
     /// The face capture resources created through the API.
     captures: Vec<face_capture::FaceCapture>,
+    /// Whether `DELETE /sessions/{id}/tracked-devices` cleared the device events.
+    devices_deleted: bool,
     /// The last body rendered, and the whole seconds since creation it was rendered at.
     rendered: Option<(u64, Bytes)>,
 }
@@ -149,6 +152,7 @@ impl Session {
             config: None,
             media: HashMap::new(),
             captures: Vec::new(),
+            devices_deleted: false,
             rendered: None,
         };
         session.body = Body::Flow(Box::new(session.flow(payload)));
@@ -169,6 +173,7 @@ impl Session {
             config: None,
             media: HashMap::new(),
             captures: Vec::new(),
+            devices_deleted: false,
             rendered: None,
         }
     }

@@ -4,6 +4,7 @@
 mod auth;
 mod capture;
 mod data_model;
+mod devices;
 mod forward_compat;
 mod load;
 mod operations;
