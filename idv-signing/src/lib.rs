@@ -1,17 +1,29 @@
-#![doc = include_str!("../README.md")]
+// The README's examples use the middleware; without the `reqwest` feature the crate docs are
+// a short summary instead.
+#![cfg_attr(feature = "reqwest", doc = include_str!("../README.md"))]
+#![cfg_attr(
+    not(feature = "reqwest"),
+    doc = "Request signing for the Yoti IDV API: the pure core (messages, keys, signing and \
+           verifying), built without the `reqwest` feature. See the README for the whole crate."
+)]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
 mod key;
 mod message;
+#[cfg(feature = "reqwest")]
 mod middleware;
 mod signer;
 
-pub use key::{Backend, KeyError, MAX_KEY_BITS, MIN_KEY_BITS, PublicKey, SigningKey};
+pub use key::{
+    Backend, KeyError, MAX_KEY_BITS, MAX_KEY_FILE_BYTES, MIN_KEY_BITS, PublicKey, SigningKey,
+};
 pub use message::{VerifyError, signed_message, verify};
+#[cfg(feature = "reqwest")]
 pub use middleware::SigningMiddleware;
 pub use signer::{
-    Clock, NonceSource, SignError, SignedParts, Signer, SignerError, SystemClock, UuidNonces,
+    Clock, NonceSource, SignError, SignedParts, Signer, SignerError, SystemClock,
+    SystemClockMillis, UuidNonces,
 };
 pub use url::Url;
 
@@ -33,5 +45,6 @@ const _: () = {
     shareable::<SigningKey>();
     shareable::<PublicKey>();
     shareable::<Signer>();
+    #[cfg(feature = "reqwest")]
     shareable::<SigningMiddleware>();
 };

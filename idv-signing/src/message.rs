@@ -22,14 +22,27 @@ use crate::PublicKey;
 /// assert_eq!(signed_message("GET", "/sessions?nonce=n", Some(b"")), "GET&/sessions?nonce=n");
 /// ```
 pub fn signed_message(method: &str, path_and_query: &str, body: Option<&[u8]>) -> String {
+    message_from_parts(method, [path_and_query, "", ""], body)
+}
+
+/// [`signed_message`] with the path and query given in pieces that are joined as they are
+/// copied in, so that the signer needs no separate allocation for the path and query.
+pub(crate) fn message_from_parts(
+    method: &str,
+    path_and_query: [&str; 3],
+    body: Option<&[u8]>,
+) -> String {
     let body = body.filter(|body| !body.is_empty());
     let body_len = body.map_or(0, |body| {
         1 + base64::encoded_len(body.len(), true).unwrap_or(0)
     });
-    let mut message = String::with_capacity(method.len() + 1 + path_and_query.len() + body_len);
+    let path_len: usize = path_and_query.iter().map(|part| part.len()).sum();
+    let mut message = String::with_capacity(method.len() + 1 + path_len + body_len);
     message.push_str(method);
     message.push('&');
-    message.push_str(path_and_query);
+    for part in path_and_query {
+        message.push_str(part);
+    }
     if let Some(body) = body {
         message.push('&');
         BASE64_STANDARD.encode_string(body, &mut message);

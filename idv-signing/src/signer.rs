@@ -2,17 +2,19 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use http::header::{ACCEPT, HeaderName, HeaderValue};
 use url::Url;
 
-use crate::{
-    AUTH_DIGEST_HEADER, Backend, SDK, SDK_HEADER, SDK_VERSION, SDK_VERSION_HEADER, SigningKey,
-    signed_message,
-};
+use crate::message::message_from_parts;
+use crate::{Backend, SigningKey};
 
 /// The source of the `timestamp` query parameter.
+///
+/// Two clocks come with the crate: [`SystemClock`], the default, gives Unix time in seconds,
+/// as the API reference documents; [`SystemClockMillis`] gives Unix time in milliseconds,
+/// which is what every official Yoti SDK sends. The API accepts both. The timestamp is signed
+/// as it is sent, so either gives a valid signature.
 ///
 /// Any `Fn() -> u64` closure is a clock, which makes tests easy:
 ///
@@ -40,11 +42,35 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn timestamp(&self) -> u64 {
-        // A clock set before 1970 gives 0, which the API will reject: better than a panic.
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |since| since.as_secs())
+        since_epoch().as_secs()
     }
+}
+
+/// A [`Clock`] in Unix milliseconds, as every official Yoti SDK sends (`Date.now()` in Node,
+/// `time.time() * 1000` in Python...). Use it to send byte for byte what they send:
+///
+/// ```
+/// # use idv_signing::{Signer, SigningKey, SystemClockMillis};
+/// # let key = SigningKey::from_pem(include_str!("../tests/data/test-rsa2048-pkcs1.pem")).unwrap();
+/// let signer = Signer::new("sdk-id", key, "https://api.yoti.com/idverify/v1")?
+///     .with_clock(SystemClockMillis);
+/// # Ok::<(), idv_signing::SignerError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClockMillis;
+
+impl Clock for SystemClockMillis {
+    fn timestamp(&self) -> u64 {
+        u64::try_from(since_epoch().as_millis()).unwrap_or(u64::MAX)
+    }
+}
+
+/// The time since the Unix epoch. A clock set before 1970 gives 0, which the API will reject:
+/// better than a panic.
+fn since_epoch() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
 }
 
 /// The source of the `nonce` query parameter: a fresh value for every request and retry.
@@ -87,7 +113,7 @@ pub enum SignerError {
         /// What is wrong with it.
         reason: String,
     },
-    /// The SDK id is empty.
+    /// The SDK id is empty, or only whitespace.
     #[error("the SDK id is empty: pass the SDK id from the Yoti Hub (YOTI_CLIENT_SDK_ID)")]
     EmptySdkId,
 }
@@ -108,12 +134,29 @@ pub enum SignError {
         /// The signer's base URL.
         base: String,
     },
+    /// The request's query already has a parameter that the signer adds: `sdkId`, `nonce` or
+    /// `timestamp`. Sending it twice would sign a query the API reads differently.
+    #[error(
+        "the request's query already has `{name}`, which the signer adds itself: remove it \
+         from the URL (the signer adds sdkId, a fresh nonce and the timestamp)"
+    )]
+    ReservedQueryParameter {
+        /// The parameter: `sdkId`, `nonce` or `timestamp`.
+        name: &'static str,
+    },
     /// The request body is a stream, so its bytes cannot be signed.
     #[error(
         "cannot sign a request with a streaming body: the signature covers the exact body bytes, \
          so give the body as bytes (e.g. a Vec<u8> or a String)"
     )]
     StreamingBody,
+    /// A value the signer made cannot go in an HTTP header. (The digest is base64, so this does
+    /// not happen; it is an error rather than a panic.)
+    #[error("the {header} value is not a valid HTTP header value")]
+    InvalidHeaderValue {
+        /// The header.
+        header: &'static str,
+    },
     /// The cryptographic backend failed.
     #[error("RSA signing failed in the {backend:?} backend")]
     Signing {
@@ -126,21 +169,33 @@ pub enum SignError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SignedParts {
-    /// The URL to send: the request URL with `sdkId` (unless it had one), `nonce` and
-    /// `timestamp` appended to its query.
+    /// The URL to send: the request URL with `sdkId` (except on the paths that take none, see
+    /// [`Signer::sign_parts`]), `nonce` and `timestamp` appended to its query.
     pub url: Url,
-    /// The exact string that was signed (see [`signed_message`]).
+    /// The exact string that was signed (see [`signed_message`](crate::signed_message)).
     pub message: String,
     /// The signature, in standard padded base64: the `X-Yoti-Auth-Digest` header value.
     pub digest: String,
+}
+
+/// The query parameters that the signer adds, and so refuses to find in a request's query.
+const SIGNING_PARAMETERS: [&str; 3] = ["sdkId", "nonce", "timestamp"];
+
+/// Whether a request to `relative_path` carries `sdkId` in its query. The official SDKs send
+/// it on every operation but two: `GET /supported-documents`, which is not tied to an
+/// application, and the sandbox's `/apps/{sdkId}/response-config`, whose path names the
+/// application already. The digest covers the query, so sending it there too would give a
+/// signature that differs from theirs.
+fn takes_sdk_id(relative_path: &str) -> bool {
+    relative_path != "/supported-documents" && !relative_path.starts_with("/apps/")
 }
 
 /// Signs requests for one SDK id and API base URL.
 ///
 /// The core is pure: [`Signer::sign_parts`] takes a method, URL and body and returns the
 /// final URL, the message and the digest, with the clock and the nonce source injected.
-/// [`Signer::sign_request`] applies that to a `reqwest::Request`, and
-/// [`SigningMiddleware`](crate::SigningMiddleware) does so for every request a client sends.
+/// With the `reqwest` feature (on by default), `Signer::sign_request` applies that to a
+/// `reqwest::Request`, and `SigningMiddleware` does so for every request a client sends.
 ///
 /// ```
 /// use idv_signing::{Signer, SigningKey, Url};
@@ -192,19 +247,26 @@ impl Signer {
     /// `https://api.yoti.com/idverify/v1`, `https://api.yoti.com/sandbox/idverify/v1` or
     /// `http://127.0.0.1:8080/idverify/v1`. The base path is not part of what is signed.
     ///
-    /// It uses the [`SystemClock`] and [`UuidNonces`]; see [`Signer::with_clock`] and
-    /// [`Signer::with_nonce_source`].
+    /// Whitespace around `sdk_id` is removed: an id read from a file or an environment
+    /// variable often ends in a newline, which the API would answer with a 401.
+    ///
+    /// It uses the [`SystemClock`] (Unix seconds) and [`UuidNonces`]; see
+    /// [`Signer::with_clock`] and [`Signer::with_nonce_source`].
     ///
     /// # Errors
     ///
-    /// [`SignerError::EmptySdkId`], or [`SignerError::InvalidBaseUrl`] when `base_url` does
-    /// not parse, cannot have paths under it, or has a query or fragment.
+    /// [`SignerError::EmptySdkId`] when `sdk_id` is empty or only whitespace, or
+    /// [`SignerError::InvalidBaseUrl`] when `base_url` does not parse, cannot have paths under
+    /// it, or has a query or fragment.
     pub fn new(
         sdk_id: impl Into<String>,
         key: SigningKey,
         base_url: &str,
     ) -> Result<Self, SignerError> {
-        let sdk_id = sdk_id.into();
+        let mut sdk_id = sdk_id.into();
+        if sdk_id.trim().len() != sdk_id.len() {
+            sdk_id = sdk_id.trim().to_owned();
+        }
         if sdk_id.is_empty() {
             return Err(SignerError::EmptySdkId);
         }
@@ -228,7 +290,7 @@ impl Signer {
         })
     }
 
-    /// Uses `clock` for the `timestamp` parameter.
+    /// Uses `clock` for the `timestamp` parameter, e.g. [`SystemClockMillis`].
     #[must_use]
     pub fn with_clock(mut self, clock: impl Clock) -> Self {
         self.clock = Arc::new(clock);
@@ -242,7 +304,7 @@ impl Signer {
         self
     }
 
-    /// The SDK id that goes in the `sdkId` parameter.
+    /// The SDK id that goes in the `sdkId` parameter (trimmed).
     pub fn sdk_id(&self) -> &str {
         &self.sdk_id
     }
@@ -257,13 +319,19 @@ impl Signer {
         &self.key
     }
 
-    /// Signs a request: appends `sdkId` (unless the query already has one), a fresh `nonce`
-    /// and the `timestamp` to the URL's query, builds the message from the method, the path
+    /// Signs a request: appends `sdkId`, a fresh `nonce` and the `timestamp` to the URL's
+    /// query, after any parameters it has, builds the message from the method, the path
     /// relative to the base URL, the query and the body, and signs it.
+    ///
+    /// As the official SDKs do, `sdkId` is left out on `/supported-documents` and on paths
+    /// under `/apps/` (the sandbox's `/apps/{sdkId}/response-config`, whose path names the
+    /// application already); every other path gets it.
     ///
     /// # Errors
     ///
     /// [`SignError::OutsideBase`] when `url` is not under the base URL;
+    /// [`SignError::ReservedQueryParameter`] when its query already has `sdkId`, `nonce` or
+    /// `timestamp` (compared after percent-decoding, as the API reads them);
     /// [`SignError::Signing`] if the backend fails.
     pub fn sign_parts(
         &self,
@@ -271,61 +339,33 @@ impl Signer {
         url: &Url,
         body: Option<&[u8]>,
     ) -> Result<SignedParts, SignError> {
-        // Appending to the query leaves the path as it is.
         let path = self.relative_path(url)?;
+        if url.query().is_some() {
+            for (name, _) in url.query_pairs() {
+                if let Some(&reserved) = SIGNING_PARAMETERS.iter().find(|&&p| p == name) {
+                    return Err(SignError::ReservedQueryParameter { name: reserved });
+                }
+            }
+        }
+        // Appending to the query leaves the path, and so `path`, as it is.
         let mut url = url.clone();
         {
-            let has_sdk_id = url.query_pairs().any(|(name, _)| name == "sdkId");
             let mut query = url.query_pairs_mut();
-            if !has_sdk_id {
+            if takes_sdk_id(path) {
                 query.append_pair("sdkId", &self.sdk_id);
             }
             query
                 .append_pair("nonce", &self.nonces.nonce())
                 .append_pair("timestamp", &self.clock.timestamp().to_string());
         }
-        let path_and_query = format!("{path}?{}", url.query().unwrap_or_default());
-        let message = signed_message(method, &path_and_query, body);
+        let message =
+            message_from_parts(method, [path, "?", url.query().unwrap_or_default()], body);
         let digest = self.key.sign(message.as_bytes())?;
         Ok(SignedParts {
             url,
             message,
             digest,
         })
-    }
-
-    /// Signs `request` in place: sets its URL to the signed one and adds the headers
-    /// `X-Yoti-Auth-Digest`, `X-Yoti-SDK: Rust`, `X-Yoti-SDK-Version: Rust-<version>`, and
-    /// `Accept: application/json` unless it already has an `Accept` header.
-    ///
-    /// # Errors
-    ///
-    /// As [`Signer::sign_parts`], and [`SignError::StreamingBody`] when the body is a
-    /// stream. On error the request is left unchanged.
-    pub fn sign_request(&self, request: &mut reqwest::Request) -> Result<(), SignError> {
-        let body = match request.body() {
-            None => None,
-            Some(body) => Some(body.as_bytes().ok_or(SignError::StreamingBody)?),
-        };
-        let parts = self.sign_parts(request.method().as_str(), request.url(), body)?;
-        let digest = HeaderValue::try_from(parts.digest).map_err(|_| SignError::Signing {
-            backend: self.key.backend(),
-        })?;
-        *request.url_mut() = parts.url;
-        let headers = request.headers_mut();
-        headers.insert(HeaderName::from_static(AUTH_DIGEST_HEADER), digest);
-        headers.insert(
-            HeaderName::from_static(SDK_HEADER),
-            HeaderValue::from_static(SDK),
-        );
-        headers.insert(
-            HeaderName::from_static(SDK_VERSION_HEADER),
-            HeaderValue::from_static(SDK_VERSION),
-        );
-        headers
-            .entry(ACCEPT)
-            .or_insert(HeaderValue::from_static("application/json"));
-        Ok(())
     }
 
     /// The part of `url`'s path below the base URL's path (empty or starting with `/`).

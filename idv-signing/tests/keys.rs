@@ -3,12 +3,12 @@
 
 mod common;
 
-use common::{read, vectors};
+use common::{read, vector};
 use idv_signing::{Backend, KeyError, PublicKey, SigningKey};
 
-/// Signs vector 0 with `key` and checks the digest.
-fn signs_vector_0(key: &SigningKey) {
-    let v = &vectors()[0];
+/// Signs the `getSession` vector with `key` and checks the digest.
+fn signs_get_session(key: &SigningKey) {
+    let v = &vector("getSession");
     assert_eq!(key.sign(v.signed_message.as_bytes()).unwrap(), v.digest);
 }
 
@@ -18,10 +18,10 @@ fn pem_and_der_in_pkcs1_and_pkcs8_all_load_with_every_backend() {
         for pem in ["test-rsa2048-pkcs1.pem", "test-rsa2048-pkcs8.pem"] {
             let key = SigningKey::from_pem_with_backend(read(pem), backend).unwrap();
             assert_eq!((key.bits(), key.backend()), (2048, backend));
-            signs_vector_0(&key);
+            signs_get_session(&key);
         }
         for der in ["test-rsa2048-pkcs1.der", "test-rsa2048-pkcs8.der"] {
-            signs_vector_0(&SigningKey::from_der_with_backend(&read(der), backend).unwrap());
+            signs_get_session(&SigningKey::from_der_with_backend(&read(der), backend).unwrap());
         }
     }
 }
@@ -29,17 +29,17 @@ fn pem_and_der_in_pkcs1_and_pkcs8_all_load_with_every_backend() {
 #[test]
 fn keys_load_from_a_str_bytes_and_files() {
     let pem = String::from_utf8(read("test-rsa2048-pkcs8.pem")).unwrap();
-    signs_vector_0(&SigningKey::from_pem(pem.as_str()).unwrap());
-    signs_vector_0(&SigningKey::from_pem(&pem).unwrap());
-    signs_vector_0(&SigningKey::from_pem(pem.as_bytes()).unwrap());
-    signs_vector_0(&SigningKey::from_der(&read("test-rsa2048-pkcs8.der")).unwrap());
+    signs_get_session(&SigningKey::from_pem(pem.as_str()).unwrap());
+    signs_get_session(&SigningKey::from_pem(&pem).unwrap());
+    signs_get_session(&SigningKey::from_pem(pem.as_bytes()).unwrap());
+    signs_get_session(&SigningKey::from_der(&read("test-rsa2048-pkcs8.der")).unwrap());
     // A key file may be PEM or DER.
     for file in [
         "test-rsa2048-pkcs1.pem",
         "test-rsa2048-pkcs8.pem",
         "test-rsa2048-pkcs1.der",
     ] {
-        signs_vector_0(&SigningKey::from_pem_file(common::data(file)).unwrap());
+        signs_get_session(&SigningKey::from_pem_file(common::data(file)).unwrap());
     }
 }
 
@@ -47,13 +47,13 @@ fn keys_load_from_a_str_bytes_and_files() {
 fn pem_with_crlf_line_endings_and_surrounding_text_loads() {
     let pem = String::from_utf8(read("test-rsa2048-pkcs1.pem")).unwrap();
     let crlf = pem.replace('\n', "\r\n");
-    signs_vector_0(&SigningKey::from_pem(&crlf).unwrap());
+    signs_get_session(&SigningKey::from_pem(&crlf).unwrap());
     let wrapped =
         format!("\u{feff}Bag Attributes\n    friendlyName: yoti\n{pem}\ntrailing notes\n");
-    signs_vector_0(&SigningKey::from_pem(&wrapped).unwrap());
+    signs_get_session(&SigningKey::from_pem(&wrapped).unwrap());
     // A certificate before the key: the key is found.
     let cert = String::from_utf8(read("test-rsa2048-cert.pem")).unwrap();
-    signs_vector_0(&SigningKey::from_pem(format!("{cert}{pem}")).unwrap());
+    signs_get_session(&SigningKey::from_pem(format!("{cert}{pem}")).unwrap());
 }
 
 #[test]
@@ -79,7 +79,7 @@ fn the_default_backend_is_aws_lc_when_the_feature_is_on() {
 #[test]
 fn public_keys_load_from_spki_and_pkcs1_pem_and_der() {
     let key = common::key(Backend::default());
-    let v = &vectors()[0];
+    let v = &vector("getSession");
     let keys = [
         PublicKey::from_pem(read("test-rsa2048-pub.pem")).unwrap(),
         PublicKey::from_pem(read("test-rsa2048-pub-pkcs1.pem")).unwrap(),
@@ -377,6 +377,73 @@ fn every_error_message_says_what_to_do() {
                 .iter()
                 .any(|hint| message.contains(hint)),
             "{message}"
+        );
+    }
+}
+
+/// Only [`MAX_KEY_FILE_BYTES`] of a key file are read: a wrong path (a device, a log file)
+/// fails at once instead of reading until memory runs out.
+#[test]
+fn a_key_file_over_the_size_cap_is_refused() {
+    use idv_signing::MAX_KEY_FILE_BYTES;
+    let cap = usize::try_from(MAX_KEY_FILE_BYTES).unwrap();
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("key-over-the-cap.pem");
+    // A good key followed by blank lines: at the cap it loads, one byte over it does not.
+    let mut pem = read("test-rsa2048-pkcs1.pem");
+    pem.resize(cap, b'\n');
+    std::fs::write(&path, &pem).unwrap();
+    signs_get_session(&SigningKey::from_pem_file(&path).unwrap());
+    pem.push(b'\n');
+    std::fs::write(&path, &pem).unwrap();
+    let error = SigningKey::from_pem_file(&path).unwrap_err();
+    assert!(
+        matches!(&error, KeyError::FileTooLarge { path: p, limit } if *p == path && *limit == MAX_KEY_FILE_BYTES),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains(&path.display().to_string()) && message.contains("check the path"),
+        "{message}"
+    );
+    // An endless device stops at the cap too.
+    if cfg!(unix) {
+        let error = SigningKey::from_pem_file("/dev/zero").unwrap_err();
+        assert!(matches!(error, KeyError::FileTooLarge { .. }), "{error:?}");
+    }
+}
+
+/// A damaged key whose stored CRT values are wrong (see tests/data/README.md). AWS-LC refuses
+/// it with nothing more than "UnexpectedError", while the `rsa` crate ignored those values
+/// and loaded it: now both backends refuse it, saying what is wrong.
+#[test]
+fn a_key_with_wrong_crt_values_is_inconsistent_with_every_backend() {
+    let pem = read("test-rsa2048-wrong-crt.pem");
+    for &backend in Backend::ALL {
+        let error = SigningKey::from_pem_with_backend(&pem, backend).unwrap_err();
+        assert!(
+            matches!(&error, KeyError::Inconsistent { reason } if reason.contains("CRT values")),
+            "{backend:?}: {error:?}"
+        );
+        let message = error.to_string();
+        assert!(
+            message.contains("damaged")
+                && message.contains("download")
+                && !message.contains("Unexpected"),
+            "{message}"
+        );
+    }
+}
+
+/// A public exponent over 33 bits: both backends refuse it, AWS-LC with only
+/// "InvalidEncoding"; the error says what is wrong.
+#[test]
+fn a_public_exponent_over_33_bits_is_unsupported_with_every_backend() {
+    let pem = read("rsa2048-exponent-41-bits.pem");
+    for &backend in Backend::ALL {
+        let error = SigningKey::from_pem_with_backend(&pem, backend).unwrap_err();
+        assert!(
+            matches!(&error, KeyError::Unsupported { what } if what.contains("public exponent has 41 bits")),
+            "{backend:?}: {error:?}"
         );
     }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use common::{BASE, NONCE, SDK_ID, TIMESTAMP, pinned_signer, vector};
 use idv_signing::{Backend, PublicKey, SignError, Signer, SigningMiddleware, verify};
 use reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
 use reqwest_retry::{RetryTransientMiddleware, policies::ExponentialBackoff};
@@ -198,4 +199,68 @@ fn the_middleware_is_shareable_and_accepts_an_arc() {
     shareable(&middleware);
     shareable(&*signer);
     assert!(std::ptr::eq(middleware.signer(), &*signer));
+}
+
+fn added() -> String {
+    format!("sdkId={SDK_ID}&nonce={NONCE}&timestamp={TIMESTAMP}")
+}
+
+const SESSION: &str = "8f6a9b1c-2d3e-4f50-8a9b-0c1d2e3f4a5b";
+
+#[test]
+fn sign_request_sets_the_url_and_headers() {
+    let signer = pinned_signer(Backend::default(), BASE);
+    let v = &vector("createSession");
+    let client = reqwest::Client::new();
+    let mut request = client
+        .post(format!("{BASE}/sessions"))
+        .body(v.body.clone().unwrap())
+        .build()
+        .unwrap();
+    signer.sign_request(&mut request).unwrap();
+    assert_eq!(
+        request.url().as_str(),
+        format!("{BASE}/sessions?{}", added())
+    );
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .map(|value| value.to_str().unwrap())
+    };
+    assert_eq!(header("X-Yoti-Auth-Digest"), Some(v.digest.as_str()));
+    assert_eq!(header("X-Yoti-SDK"), Some("Rust"));
+    assert_eq!(
+        header("X-Yoti-SDK-Version"),
+        Some(concat!("Rust-", env!("CARGO_PKG_VERSION")))
+    );
+    assert_eq!(header("Accept"), Some("application/json"));
+    assert_eq!(request.headers().len(), 4);
+}
+
+#[test]
+fn sign_request_keeps_an_existing_accept_header() {
+    let signer = pinned_signer(Backend::default(), BASE);
+    let mut request = reqwest::Client::new()
+        .get(format!("{BASE}/sessions/{SESSION}/media/m/content"))
+        .header("Accept", "image/*")
+        .build()
+        .unwrap();
+    signer.sign_request(&mut request).unwrap();
+    let accept: Vec<_> = request.headers().get_all("accept").iter().collect();
+    assert_eq!(accept, ["image/*"]);
+}
+
+#[test]
+fn sign_request_refuses_a_streaming_body_and_leaves_the_request_alone() {
+    let signer = pinned_signer(Backend::default(), BASE);
+    let mut request = reqwest::Client::new()
+        .post(format!("{BASE}/sessions"))
+        .body(reqwest::Body::wrap(String::from("{}")))
+        .build()
+        .unwrap();
+    let error = signer.sign_request(&mut request).unwrap_err();
+    assert!(matches!(error, SignError::StreamingBody), "{error:?}");
+    assert_eq!(request.url().as_str(), format!("{BASE}/sessions"));
+    assert!(request.headers().is_empty());
 }

@@ -35,14 +35,23 @@ fn body() -> impl Strategy<Value = Option<Vec<u8>>> {
     proptest::option::of(proptest::collection::vec(any::<u8>(), 0..300))
 }
 
+const SIGNING_PARAMETERS: [&str; 3] = ["sdkId", "nonce", "timestamp"];
+
+/// How many times each of `sdkId`, `nonce` and `timestamp` is in `url`'s query.
+fn signing_parameter_counts(url: &Url) -> [usize; 3] {
+    SIGNING_PARAMETERS.map(|name| url.query_pairs().filter(|(k, _)| k == name).count())
+}
+
 /// A request URL under the base, from arbitrary path and query text (the URL parser encodes
-/// what needs encoding, as reqwest's would).
+/// what needs encoding, as reqwest's would), without the parameters that the signer adds.
 fn url_under_base() -> impl Strategy<Value = Url> {
     ("(/[^?#]{0,16}){0,4}", proptest::option::of("[^#]{0,40}")).prop_filter_map(
-        "unparseable URL",
+        "unparseable URL, or one with a signing parameter",
         |(path, query)| {
             let query = query.map(|q| format!("?{q}")).unwrap_or_default();
-            Url::parse(&format!("{BASE}{path}{query}")).ok()
+            Url::parse(&format!("{BASE}{path}{query}"))
+                .ok()
+                .filter(|url| signing_parameter_counts(url) == [0; 3])
         },
     )
 }
@@ -105,12 +114,16 @@ proptest! {
     fn arbitrary_requests_never_panic(
         method in method(),
         prefix in prop::sample::select(vec![BASE, "https://api.yoti.com", "http://127.0.0.1:1/idverify/v1", "https://[::1]", "", "data:"]),
-        tail in "\\PC{0,40}",
+        tail in "\\PC{0,40}|/[a-z]{0,8}\\?((sdkId|nonce|timestamp|%6Eonce|[a-z]{1,5})=[^&#]{0,4}&?){0,4}",
         body in body(),
     ) {
         let url = format!("{prefix}{tail}");
         if let Ok(url) = Url::parse(&url) {
-            let _ = SIGNER.sign_parts(&method, &url, body.as_deref());
+            // And a signed URL has each signing parameter once (sdkId at most once).
+            if let Ok(parts) = SIGNER.sign_parts(&method, &url, body.as_deref()) {
+                let [sdk_id, nonce, timestamp] = signing_parameter_counts(&parts.url);
+                prop_assert!(sdk_id <= 1 && nonce == 1 && timestamp == 1, "{}", parts.url);
+            }
         }
         let _ = signed_message(&method, &url, body.as_deref());
     }

@@ -8,7 +8,7 @@ mod sign_example;
 
 use std::ffi::OsString;
 
-use common::{NONCE, SDK_ID, TIMESTAMP, vectors};
+use common::{NONCE, SDK_ID, TIMESTAMP, vector};
 
 fn run(args: &[&str]) -> Result<String, String> {
     sign_example::run(args.iter().map(OsString::from))
@@ -20,7 +20,7 @@ fn key_file() -> String {
 
 #[test]
 fn prints_the_message_url_and_digest_of_a_vector() {
-    let v = &vectors()[3];
+    let v = &vector("createSession");
     let body_file =
         std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("sign-example-body.json");
     std::fs::write(&body_file, v.body.as_deref().unwrap()).unwrap();
@@ -51,16 +51,13 @@ fn prints_the_message_url_and_digest_of_a_vector() {
 
 #[test]
 fn a_sandbox_url_signs_the_path_below_the_sandbox_base() {
-    let v = &vectors()[0];
-    let url = format!(
-        "https://api.yoti.com/sandbox/idverify/v1{}?{}",
-        v.path, v.query_in
-    );
+    let v = &vector("getSession");
+    let url = format!("https://api.yoti.com/sandbox/idverify/v1{}", v.path);
     let output = run(&[
         "--key",
         &key_file(),
         "--sdk-id",
-        "unused",
+        SDK_ID,
         "--method",
         "GET",
         "--url",

@@ -3,14 +3,18 @@
 
 mod common;
 
-use common::{BASE, NONCE, TIMESTAMP, vectors};
+use common::{BASE, NONCE, pinned_signer, vectors};
 use idv_signing::{Backend, SigningKey, Url, signed_message, verify};
 
 #[test]
-fn there_are_thirteen_vectors_all_for_our_key() {
+fn there_are_fifteen_named_vectors_all_for_our_key() {
     let vectors = vectors();
-    assert_eq!(vectors.len(), 13);
+    assert_eq!(vectors.len(), 15);
     assert!(vectors.iter().all(|v| v.key == "test-rsa2048-pkcs1.pem"));
+    let mut names: Vec<_> = vectors.iter().map(|v| v.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), 15, "names are unique");
 }
 
 #[test]
@@ -21,7 +25,7 @@ fn every_vector_gives_its_message_and_digest_with_every_backend_and_encoding() {
             let key = SigningKey::from_pem_with_backend(common::read(encoding), backend).unwrap();
             assert_eq!(key.backend(), backend);
             for v in &vectors {
-                let context = format!("{} with {encoding} and {backend:?}", v.name());
+                let context = format!("{} with {encoding} and {backend:?}", v.name);
                 let message = signed_message(&v.method, &v.path_and_query(), v.body());
                 assert_eq!(message, v.signed_message, "message for {context}");
                 assert_eq!(
@@ -42,37 +46,30 @@ fn every_vector_gives_its_message_and_digest_with_every_backend_and_encoding() {
     }
 }
 
-/// Through the whole signer, from a request URL: the vectors whose caller already put
-/// `sdkId` in the query (the signer then adds only `nonce` and `timestamp`, as the SDKs did).
+/// Through the whole signer, from the URL a client builds (no `sdkId`, no nonce, no
+/// timestamp): every vector, so every operation of the spec, gives the official SDKs' URL,
+/// message and digest. The signer adds `sdkId` where they do, and leaves it out where they do.
 #[test]
-fn the_signer_reproduces_every_vector_that_has_an_sdk_id() {
-    let vectors = vectors();
-    let with_sdk_id: Vec<_> = vectors
-        .iter()
-        .filter(|v| v.query_in.contains("sdkId="))
-        .collect();
-    assert_eq!(with_sdk_id.len(), 9);
+fn the_signer_reproduces_every_vector_from_the_clients_url() {
     for &backend in Backend::ALL {
-        // A different SDK id: the one in the URL wins.
-        let signer = idv_signing::Signer::new("not-used", common::key(backend), BASE)
-            .unwrap()
-            .with_clock(|| TIMESTAMP)
-            .with_nonce_source(|| NONCE.to_owned());
-        for v in &with_sdk_id {
+        for v in vectors() {
             assert_eq!(
                 (v.nonce.as_str(), v.timestamp.as_str()),
                 (NONCE, "1700000000123")
             );
-            let url = Url::parse(&format!("{BASE}{}?{}", v.path, v.query_in)).unwrap();
+            let signer = pinned_signer(backend, BASE);
+            let query = v.client_query();
+            let separator = if query.is_empty() { "" } else { "?" };
+            let url = Url::parse(&format!("{BASE}{}{separator}{query}", v.path)).unwrap();
             let parts = signer.sign_parts(&v.method, &url, v.body()).unwrap();
             assert_eq!(
                 parts.url.as_str(),
                 format!("{BASE}{}", v.path_and_query()),
                 "{}",
-                v.name()
+                v.name
             );
-            assert_eq!(parts.message, v.signed_message, "{}", v.name());
-            assert_eq!(parts.digest, v.digest, "{} with {backend:?}", v.name());
+            assert_eq!(parts.message, v.signed_message, "{}", v.name);
+            assert_eq!(parts.digest, v.digest, "{} with {backend:?}", v.name);
         }
     }
 }

@@ -24,7 +24,7 @@ fi
 
 log="$(mktemp)"
 results="$(mktemp)"
-target/release/idv-emulator --demo-session >"$log" 2>&1 &
+target/release/idv-emulator --demo-session --no-response-check >"$log" 2>&1 &
 emulator=$!
 trap 'kill "$emulator" 2>/dev/null || true; rm -f "$log" "$results"' EXIT
 for _ in $(seq 100); do

@@ -64,17 +64,21 @@ impl App {
             }
             // The official SDKs send no sdkId here, nor where the path names the application.
             None if uri.path() == "/supported-documents" => {}
-            None if uri
+            None => match uri
                 .path()
                 .strip_prefix("/apps/")
                 .and_then(|p| p.split('/').next())
-                == Some(self.sdk_id.as_str()) => {}
-            None => {
-                return Err(refuse(
-                    "MISSING_SDK_ID",
-                    "the sdkId query parameter is missing".into(),
-                ));
-            }
+            {
+                // The application, and so the key to verify with, comes from the path: an
+                // unknown one is the 404 APP_NOT_FOUND that the spec lists for these paths.
+                Some(app) => crate::server::check_app(self, app)?,
+                None => {
+                    return Err(refuse(
+                        "MISSING_SDK_ID",
+                        "the sdkId query parameter is missing".into(),
+                    ));
+                }
+            },
         }
         let nonce = param("nonce").filter(|n| !n.is_empty()).ok_or_else(|| {
             refuse(

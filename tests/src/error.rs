@@ -27,11 +27,13 @@ impl ApiError {
     }
 
     pub(crate) fn invalid(errors: Vec<FieldError>) -> ApiError {
-        let message = "the request body does not match the API's schema".to_owned();
-        ApiError {
-            errors,
-            ..ApiError::new(StatusCode::BAD_REQUEST, "PAYLOAD_VALIDATION", message)
-        }
+        let message = "the request body does not match the API's schema";
+        ApiError::new(StatusCode::BAD_REQUEST, "PAYLOAD_VALIDATION", message).with_errors(errors)
+    }
+
+    /// The same error, with one `errors[]` entry per bad property.
+    pub(crate) fn with_errors(self, errors: Vec<FieldError>) -> ApiError {
+        ApiError { errors, ..self }
     }
 
     pub(crate) fn session_not_found(id: &str) -> ApiError {
@@ -69,7 +71,8 @@ pub(crate) async fn json_errors(response: Response) -> Response {
     if json || !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let text = axum::body::to_bytes(response.into_body(), 64 * 1024)
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
         .await
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
@@ -80,7 +83,14 @@ pub(crate) async fn json_errors(response: Response) -> Response {
     } else {
         text
     };
-    ApiError::new(status, &code, message).into_response()
+    let mut error = ApiError::new(status, &code, message).into_response();
+    // Keep what the headers said (a 405's `Allow`), but not about the old body.
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            error.headers_mut().insert(name, value.clone());
+        }
+    }
+    error
 }
 
 pub(crate) async fn not_found(method: Method, uri: Uri) -> ApiError {

@@ -27,6 +27,13 @@
 //!   are a 1x1 PNG, supplementary documents a one-page PDF, and a ZOOM facemap is held back
 //!   (204). Unknown ids get 404 with an `ApiError`.
 //!
+//! - **Refusals** as the real API's: a JSON body whose `Content-Type` is not JSON gets 415,
+//!   an `includeNonLatin` other than `true` or `false` gets 400, and so does a TTL under 300
+//!   seconds or a `session_deadline` that leaves less (see the spec's descriptions).
+//! - **Its own responses checked** against the spec's response schemas, strictly (closed
+//!   objects, OpenAPI 3.0.3's `nullable`): one that fails is answered with 500 and fails the
+//!   test when the [`Emulator`] is dropped. See [`Builder::check_responses`].
+//!
 //! Every error response, axum's own included, has an `ApiError` JSON body. The emulator
 //! never panics on a request.
 //!
@@ -71,6 +78,7 @@ mod capture;
 pub mod conformance;
 mod documents;
 mod error;
+mod responses;
 mod schema;
 mod server;
 mod sessions;
@@ -86,6 +94,7 @@ use bytes::Bytes;
 use idv_signing::PublicKey;
 use serde_json::{Value, json};
 
+use crate::responses::Responses;
 use crate::schema::Spec;
 use crate::server::App;
 use crate::sessions::Session;
@@ -179,6 +188,7 @@ pub struct Builder {
     tolerance: Duration,
     spec: Option<String>,
     port: u16,
+    check_responses: bool,
 }
 
 impl Builder {
@@ -202,6 +212,20 @@ impl Builder {
     #[must_use]
     pub fn spec(mut self, yaml: impl Into<String>) -> Self {
         self.spec = Some(yaml.into());
+        self
+    }
+
+    /// Whether every response is checked against the spec's response schemas (default: yes).
+    ///
+    /// Objects are closed and `nullable` reads as OpenAPI 3.0.3 defines it. A response that
+    /// fails is answered with 500 instead, logged to stderr, and kept until
+    /// [`Emulator::take_response_problems`]; dropping the emulator with problems kept panics,
+    /// which fails the test that ran it. Session bodies from [`Emulator::insert_session`] are
+    /// not checked. Switch it off when a spec of your own describes less than the emulator
+    /// sends.
+    #[must_use]
+    pub fn check_responses(mut self, check: bool) -> Self {
+        self.check_responses = check;
         self
     }
 
@@ -229,8 +253,16 @@ impl Builder {
             (None, None) => EMBEDDED_SPEC.to_owned(),
         };
         let spec = Spec::from_yaml(&yaml).map_err(StartError::Spec)?;
+        let responses = if self.check_responses {
+            let doc: Value =
+                serde_yaml::from_str(&yaml).map_err(|e| StartError::Spec(e.to_string()))?;
+            Some(Responses::from_doc(&doc).map_err(StartError::Spec)?)
+        } else {
+            None
+        };
         let public_key = PublicKey::from_pem(PUBLIC_KEY)?;
-        let app = Arc::new(App::new(self.sdk_id, public_key, self.tolerance, spec));
+        let app = App::new(self.sdk_id, public_key, self.tolerance, spec, responses);
+        let app = Arc::new(app);
         let bind = |source| StartError::Bind {
             port: self.port,
             source,
@@ -279,8 +311,22 @@ impl std::fmt::Debug for Emulator {
 }
 
 impl Drop for Emulator {
+    /// Stops the server.
+    ///
+    /// # Panics
+    ///
+    /// When responses failed the check against the spec ([`Builder::check_responses`]) and
+    /// nobody took the problems: so that the test that ran the emulator fails, naming them.
     fn drop(&mut self) {
         self.server.abort();
+        let problems = self.take_response_problems();
+        if !problems.is_empty() && !std::thread::panicking() {
+            panic!(
+                "the emulator sent {} response(s) that the spec does not allow:\n{}",
+                problems.len(),
+                problems.join("\n")
+            );
+        }
     }
 }
 
@@ -301,6 +347,7 @@ impl Emulator {
             tolerance: DEFAULT_TIMESTAMP_TOLERANCE,
             spec: None,
             port: 0,
+            check_responses: true,
         }
     }
 
@@ -373,6 +420,13 @@ impl Emulator {
     /// `async_report_delay` complete, without waiting. Authentication keeps the real clock.
     pub fn advance(&self, by: Duration) {
         self.app.advance(by);
+    }
+
+    /// The responses that failed the check against the spec so far (see
+    /// [`Builder::check_responses`]), each naming the operation, the status and the JSON path;
+    /// taken, so that dropping the emulator does not fail the test for them.
+    pub fn take_response_problems(&self) -> Vec<String> {
+        std::mem::take(&mut *self.app.response_problems())
     }
 
     /// What it has seen so far.

@@ -1,23 +1,26 @@
 //! `idv-emulator`: the local Yoti IDV emulator, standalone.
 //!
 //! ```text
-//! cargo run -p idv-emulator -- [--port PORT] [--demo-session]
+//! cargo run -p idv-emulator -- [--port PORT] [--demo-session] [--no-response-check]
 //! ```
 
 use std::process::ExitCode;
 
 use idv_emulator::Emulator;
 
-const USAGE: &str = "usage: idv-emulator [--port PORT] [--demo-session]
+const USAGE: &str = "usage: idv-emulator [--port PORT] [--demo-session] [--no-response-check]
 
 Runs the local Yoti IDV emulator on 127.0.0.1 until stopped (Ctrl-C).
-  --port PORT      listen on PORT (default: any free port)
-  --demo-session   also create a complete session and print its id";
+  --port PORT           listen on PORT (default: any free port)
+  --demo-session        also create a complete session and print its id
+  --no-response-check   do not check responses against the spec (by default one that fails
+                        is answered with 500 and logged)";
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let mut port = 0;
     let mut demo = false;
+    let mut check_responses = true;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -26,6 +29,7 @@ async fn main() -> ExitCode {
                 None => return usage("--port needs a port number"),
             },
             "--demo-session" => demo = true,
+            "--no-response-check" => check_responses = false,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -33,7 +37,10 @@ async fn main() -> ExitCode {
             other => return usage(&format!("unknown argument `{other}`")),
         }
     }
-    let emulator = match Emulator::builder().port(port).start().await {
+    let builder = Emulator::builder()
+        .port(port)
+        .check_responses(check_responses);
+    let emulator = match builder.start().await {
         Ok(emulator) => emulator,
         Err(error) => {
             eprintln!("idv-emulator: {error}");
@@ -49,14 +56,33 @@ async fn main() -> ExitCode {
         println!("demo session: {}", emulator.demo_session());
     }
     println!();
+    let key = emulator.key_path().display().to_string();
     println!(
-        "For the official SDKs: YOTI_IDV_API_URL={} YOTI_CLIENT_SDK_ID={} YOTI_KEY_FILE_PATH={}",
-        emulator.sandbox_url(),
-        emulator.sdk_id(),
-        emulator.key_path().display()
+        "{}",
+        sdk_settings(&emulator.sandbox_url(), emulator.sdk_id(), &key)
     );
     std::future::pending::<()>().await;
     ExitCode::SUCCESS
+}
+
+/// How each official SDK is pointed at the emulator, from each SDK's source: Node's `yoti`
+/// reads `YOTI_IDV_API_URL` when it loads, Python's `yoti` reads `YOTI_DOC_SCAN_API_URL` when
+/// imported, Java reads the `yoti.docs.url` system property, Go, PHP and .NET read
+/// `YOTI_DOC_SCAN_API_URL`; the sandbox clients take their URL in code (or Java's property).
+fn sdk_settings(url: &str, sdk_id: &str, key: &str) -> String {
+    format!(
+        "Point the official SDKs at the emulator (SDK id {sdk_id}, key file {key}):
+  Node, yoti:                 YOTI_IDV_API_URL={url}  or  new IDVClient(sdkId, pem, {{ apiUrl: '{url}' }})
+  Node, @getyoti/sdk-sandbox: new SandboxIDVClientBuilder().withClientSdkId(sdkId).withPemString(pem).withSandboxUrl('{url}').build()
+  Python, yoti:               YOTI_DOC_SCAN_API_URL={url}  (read on import)  or  DocScanClient(sdk_id, key_file, api_url='{url}')
+  Python, yoti-sandbox:       DocScanSandboxClient(sdk_id, key_file, api_url='{url}')
+  Java, both clients:         java -Dyoti.docs.url={url} ...
+  Go, yoti-go-sdk/v3:         YOTI_DOC_SCAN_API_URL={url}  or  client.OverrideAPIURL(\"{url}\"); sandbox: sandbox.Client{{BaseURL: \"{url}\", ...}}
+  PHP, yoti/yoti-php-sdk:     YOTI_DOC_SCAN_API_URL={url}  or  new DocScanClient($sdkId, $pem, ['api.url' => '{url}'])
+  .NET, Yoti:                 YOTI_DOC_SCAN_API_URL={url}  or  new DocScanClient(sdkId, keyPair, httpClient, new Uri(\"{url}\"))
+Without its setting an SDK calls the real Yoti API, signed with this test key.
+Never use the key file for anything real: it is the workspace's published test key."
+    )
 }
 
 fn usage(problem: &str) -> ExitCode {

@@ -119,11 +119,29 @@ impl Spec {
                         .map_or_else(|| format!("is not allowed here: {error}"), str::to_owned);
                     add(&mut found, property, &message);
                 }
+                ValidationErrorKind::Enum { options } => {
+                    add(&mut found, at, &enum_message(error.instance(), options));
+                }
                 _ => add(&mut found, at, &error.to_string()),
             }
         }
         if found.is_empty() { Ok(()) } else { Err(found) }
     }
+}
+
+/// `"X" is not one of "A", "B" or "C"`, naming every accepted value (the validator's own
+/// message names two and counts the rest).
+pub(crate) fn enum_message(instance: &Value, options: &Value) -> String {
+    let options: Vec<String> = options
+        .as_array()
+        .map(|values| values.iter().map(Value::to_string).collect())
+        .unwrap_or_default();
+    let listed = match options.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => "nothing".to_owned(),
+    };
+    format!("{instance} is not one of {listed}")
 }
 
 /// Adds a message for `property`, merging it into that property's entry if it has one.
@@ -161,6 +179,23 @@ fn join(path: &str, name: &str) -> String {
     }
 }
 
+/// How `nullable: true` is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Nulls {
+    /// For requests: `null` is allowed wherever a schema says `nullable: true`, with a `type` or
+    /// without (beside an `allOf`, say).
+    Lenient,
+    /// For responses, as OpenAPI 3.0.3 defines it: `nullable: true` adds `null` to the type
+    /// that `type` names, and does nothing without a `type`; every other keyword (an `enum`,
+    /// an `allOf`) still applies to the `null`.
+    Strict,
+}
+
+/// A request schema: see [`convert_with`].
+fn convert(schema: &Value) -> Value {
+    convert_with(schema, Nulls::Lenient)
+}
+
 /// `value` without the object members that are `null`, at every depth: what the API reads
 /// from a request that sends `null` for an absent option. Array items are kept, so a `null`
 /// in a list is still refused.
@@ -181,7 +216,8 @@ pub(crate) fn without_nulls(value: Value) -> Value {
 /// An OpenAPI 3.0 schema as JSON Schema 2020-12, closed to unknown properties (see the module
 /// docs). It walks only the keywords that hold schemas, so a property that happens to be named
 /// `nullable` or `$ref` is left alone.
-fn convert(schema: &Value) -> Value {
+pub(crate) fn convert_with(schema: &Value, nulls: Nulls) -> Value {
+    let convert = |schema: &Value| convert_with(schema, nulls);
     let Value::Object(object) = schema else {
         return schema.clone();
     };
@@ -199,7 +235,7 @@ fn convert(schema: &Value) -> Value {
             ),
             ("items" | "additionalProperties" | "not", _) => convert(value),
             ("allOf" | "anyOf" | "oneOf", Value::Array(schemas)) => {
-                Value::Array(schemas.iter().map(convert).collect())
+                Value::Array(schemas.iter().map(&convert).collect())
             }
             ("nullable", _) => continue,
             ("exclusiveMinimum" | "exclusiveMaximum", Value::Bool(exclusive)) => {
@@ -232,7 +268,15 @@ fn convert(schema: &Value) -> Value {
         out.insert("unevaluatedProperties".into(), Value::Bool(false));
     }
     if object.get("nullable") == Some(&Value::Bool(true)) {
-        return serde_json::json!({"anyOf": [out, {"type": "null"}]});
+        match nulls {
+            Nulls::Lenient => return serde_json::json!({"anyOf": [out, {"type": "null"}]}),
+            Nulls::Strict => {
+                if let Some(Value::String(kind)) = out.get("type") {
+                    let kinds = serde_json::json!([kind, "null"]);
+                    out.insert("type".into(), kinds);
+                }
+            }
+        }
     }
     Value::Object(out)
 }
@@ -375,6 +419,25 @@ mod tests {
                 },
                 "unevaluatedProperties": false
             })
+        );
+    }
+
+    #[test]
+    fn responses_read_nullable_as_openapi_3_0_3_does() {
+        let strict = |schema: Value| convert_with(&schema, Nulls::Strict);
+        assert_eq!(
+            strict(json!({"type": "string", "nullable": true})),
+            json!({"type": ["string", "null"]})
+        );
+        // Without a `type`, `nullable` allows nothing more.
+        assert_eq!(
+            strict(json!({"allOf": [{"$ref": "#/components/schemas/Media"}], "nullable": true})),
+            json!({"allOf": [{"$ref": "#/$defs/Media"}]})
+        );
+        // Other keywords still apply to `null`: only `enum: [null]` lets it through an enum.
+        assert_eq!(
+            strict(json!({"type": "object", "nullable": true, "enum": [null]})),
+            json!({"type": ["object", "null"], "enum": [null]})
         );
     }
 

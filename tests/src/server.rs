@@ -1,15 +1,14 @@
 //! The HTTP side: the shared state, the routes and their handlers. Authentication is in
 //! [`crate::auth`], error bodies in [`crate::error`].
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::middleware;
+use axum::body::{Body, Bytes, HttpBody as _};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -18,6 +17,7 @@ use serde_json::{Map, Value};
 
 use crate::auth::{Nonces, authenticate, wall_clock};
 use crate::error::{ApiError, json_errors, not_found};
+use crate::responses::{Responses, is_json};
 use crate::schema::{FieldError, Spec};
 use crate::sessions::{Content, Session, Store, generated};
 
@@ -30,6 +30,10 @@ pub(crate) struct App {
     pub(crate) public_key: PublicKey,
     pub(crate) tolerance: Duration,
     pub(crate) spec: Spec,
+    /// The response schemas every response is checked against, unless switched off.
+    responses: Option<Responses>,
+    /// The responses that failed that check.
+    problems: Mutex<Vec<String>>,
     store: Mutex<Store>,
     pub(crate) nonces: Mutex<Nonces>,
     /// How far tests have moved the sessions' clock forward, in milliseconds.
@@ -45,12 +49,15 @@ impl App {
         public_key: PublicKey,
         tolerance: Duration,
         spec: Spec,
+        responses: Option<Responses>,
     ) -> App {
         App {
             sdk_id,
             public_key,
             tolerance,
             spec,
+            responses,
+            problems: Mutex::default(),
             store: Mutex::default(),
             nonces: Mutex::default(),
             advanced: AtomicU64::new(0),
@@ -64,6 +71,11 @@ impl App {
     /// still be consistent enough for an emulator, so a poisoned lock is used anyway.
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The responses that failed the check against the spec.
+    pub(crate) fn response_problems(&self) -> MutexGuard<'_, Vec<String>> {
+        self.problems.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The sessions' clock: the system clock plus however far tests advanced it.
@@ -80,8 +92,28 @@ impl App {
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, add);
     }
 
-    /// The JSON body of a request, checked against the operation's schema in the spec.
-    pub(crate) fn payload(&self, operation: &str, body: &[u8]) -> Result<Value, ApiError> {
+    /// The JSON body of a request, checked against the operation's schema in the spec: first
+    /// that its `Content-Type` says JSON (415 otherwise; see the spec's 415 responses).
+    pub(crate) fn payload(
+        &self,
+        operation: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Value, ApiError> {
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        if !content_type.as_deref().is_some_and(is_json_request) {
+            let given = content_type.map_or_else(|| "none".to_owned(), |t| format!("`{t}`"));
+            let message = format!(
+                "the request body must be JSON, with the Content-Type `application/json`; it has {given}"
+            );
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UNSUPPORTED_MEDIA_TYPE",
+                message,
+            ));
+        }
         let value: Value = serde_json::from_slice(body).map_err(|e| {
             ApiError::invalid(vec![FieldError {
                 property: String::new(),
@@ -144,23 +176,108 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .nest("/sandbox/idverify/v1", sandbox.route_layer(auth))
         .fallback(not_found)
         .layer(middleware::map_response(json_errors))
+        .layer(middleware::from_fn_with_state(app.clone(), check_response))
         .with_state(app)
 }
 
-async fn supported_documents(Query(query): Query<HashMap<String, String>>) -> Response {
-    let non_latin = query
-        .get("includeNonLatin")
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    Json(crate::documents::supported(non_latin)).into_response()
+/// A response that is not checked against the spec: a session body a test inserted.
+#[derive(Clone, Copy)]
+struct Unchecked;
+
+/// Checks every response against the spec ([`crate::responses`]) unless that is switched off;
+/// one that fails is logged, kept, and answered with 500 instead.
+async fn check_response(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let Some(responses) = &app.responses else {
+        return next.run(request).await;
+    };
+    let method = request.method().as_str().to_owned();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    if response.extensions().get::<Unchecked>().is_some() {
+        return response;
+    }
+    let relative = ["/sandbox/idverify/v1", "/idverify/v1"]
+        .iter()
+        .find_map(|base| {
+            path.strip_prefix(base)
+                .filter(|rest| rest.is_empty() || rest.starts_with('/'))
+        });
+    let (parts, body) = response.into_parts();
+    let status = parts.status.as_u16();
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let checked = if content_type.as_deref().is_some_and(is_json) {
+        // The emulator's own JSON: small, so read whole.
+        let bytes = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .unwrap_or_default();
+        let checked = responses.check(&method, relative, status, content_type.as_deref(), &bytes);
+        checked.map(|()| Response::from_parts(parts, Body::from(bytes)))
+    } else {
+        // Media may be large and is streamed: only whether there is a body matters.
+        let empty = body.size_hint().exact() == Some(0);
+        let probe: &[u8] = if empty { b"" } else { b"..." };
+        let checked = responses.check(&method, relative, status, content_type.as_deref(), probe);
+        checked.map(|()| Response::from_parts(parts, body))
+    };
+    checked.unwrap_or_else(|problem| {
+        eprintln!("idv-emulator: a response does not match the spec: {problem}");
+        let message = format!("the emulator's response does not match the spec: {problem}");
+        app.response_problems().push(problem);
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "EMULATOR_RESPONSE_INVALID",
+            message,
+        )
+        .into_response()
+    })
 }
 
-async fn create_session(State(app): State<Arc<App>>, body: Bytes) -> Answer {
-    let payload = app.payload("createSession", &body)?;
-    let refused = crate::sessions::refusals(&payload);
+/// `application/json` or `application/*+json`, with any parameters, in any case.
+fn is_json_request(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    let essence = essence.to_ascii_lowercase();
+    essence == "application/json"
+        || essence
+            .strip_prefix("application/")
+            .is_some_and(|subtype| subtype.ends_with("+json"))
+}
+
+async fn supported_documents(Query(query): Query<Vec<(String, String)>>) -> Answer {
+    let mut non_latin = false;
+    for (_, value) in query.iter().filter(|(name, _)| name == "includeNonLatin") {
+        non_latin = match value.to_ascii_lowercase().as_str() {
+            "true" => true,
+            "false" => false,
+            _ => {
+                let message = format!("\"{value}\" is not one of \"true\" or \"false\"");
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "INVALID_QUERY_PARAMETER",
+                    "the query does not match the API's schema",
+                )
+                .with_errors(vec![FieldError {
+                    property: "includeNonLatin".to_owned(),
+                    message,
+                }]));
+            }
+        };
+    }
+    Ok(Json(crate::documents::supported(non_latin)).into_response())
+}
+
+async fn create_session(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Answer {
+    let payload = app.payload("createSession", &headers, &body)?;
+    let now = app.now();
+    let mut refused = crate::sessions::refusals(&payload);
+    refused.extend(crate::sessions::deadline_problem(&payload, now));
     if !refused.is_empty() {
         return Err(ApiError::invalid(refused));
     }
-    let (id, session) = Session::create(&payload, app.now());
+    let (id, session) = Session::create(&payload, now);
     let created = session.created_body(&id);
     app.store().sessions.insert(id, session);
     Ok((StatusCode::CREATED, Json(created)).into_response())
@@ -172,8 +289,13 @@ async fn get_session(State(app): State<Arc<App>>, Path(id): Path<String>) -> Ans
     let (session, config) = store
         .session(&id, now)
         .ok_or_else(|| ApiError::session_not_found(&id))?;
+    let raw = session.is_raw();
     let body = session.body(&id, config, now);
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    let mut response = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+    if raw {
+        response.extensions_mut().insert(Unchecked);
+    }
+    Ok(response)
 }
 
 async fn delete_session(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
@@ -250,7 +372,7 @@ async fn delete_media(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-fn check_app(app: &App, sdk_id: &str) -> Result<(), ApiError> {
+pub(crate) fn check_app(app: &App, sdk_id: &str) -> Result<(), ApiError> {
     if sdk_id == app.sdk_id {
         return Ok(());
     }
@@ -269,9 +391,10 @@ fn check_app(app: &App, sdk_id: &str) -> Result<(), ApiError> {
 fn response_config(
     app: &App,
     operation: &str,
+    headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Map<String, Value>, ApiError> {
-    match app.payload(operation, body)? {
+    match app.payload(operation, headers, body)? {
         Value::Object(config) => Ok(config),
         _ => Err(ApiError::invalid(vec![FieldError {
             property: String::new(),
@@ -288,10 +411,11 @@ async fn get_app_config(State(app): State<Arc<App>>, Path(sdk_id): Path<String>)
 async fn put_app_config(
     State(app): State<Arc<App>>,
     Path(sdk_id): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
     check_app(&app, &sdk_id)?;
-    let config = response_config(&app, "putApplicationResponseConfig", &body)?;
+    let config = response_config(&app, "putApplicationResponseConfig", &headers, &body)?;
     app.store().configure_app(config);
     Ok(StatusCode::OK.into_response())
 }
@@ -308,9 +432,10 @@ async fn get_session_config(State(app): State<Arc<App>>, Path(id): Path<String>)
 async fn put_session_config(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let config = response_config(&app, "putSessionResponseConfig", &body)?;
+    let config = response_config(&app, "putSessionResponseConfig", &headers, &body)?;
     let now = app.now();
     let mut store = app.store();
     let (session, _) = store

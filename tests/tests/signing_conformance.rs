@@ -8,6 +8,19 @@ use std::path::Path;
 use idv_signing::{Backend, PublicKey, Signer, SigningKey, Url, signed_message, verify};
 use serde_json::Value;
 
+/// The SDK id in every vector's query.
+const SDK_ID: &str = "a1b2c3d4-e5f6-7890-abcd-ef0123456789";
+
+/// The query a client puts in its URL: the SDKs' query without the `sdkId`, which the signer
+/// adds itself.
+fn client_query(query_in: &str) -> String {
+    let kept: Vec<&str> = query_in
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.starts_with("sdkId="))
+        .collect();
+    kept.join("&")
+}
+
 fn json(dir: &Path, file: &str) -> Vec<Value> {
     let text =
         std::fs::read(dir.join("signing").join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -74,25 +87,23 @@ fn official_sdk_vectors_for_the_sdk_test_key() {
             )
             .unwrap();
 
-            // Through the whole signer too, when the caller's query already has the sdkId.
-            if query_in.contains("sdkId=") {
-                let nonce = field(v, "nonce").to_owned();
-                let timestamp: u64 = field(v, "timestamp").parse().unwrap();
-                let base = "https://api.yoti.com/idverify/v1";
-                let key =
-                    SigningKey::from_pem_with_backend(sdk_test_pem(&dir), key.backend()).unwrap();
-                let signer = Signer::new("unused", key, base)
-                    .unwrap()
-                    .with_nonce_source(move || nonce.clone())
-                    .with_clock(move || timestamp);
-                let url = Url::parse(&format!("{base}{path}?{query_in}")).unwrap();
-                let parts = signer.sign_parts(method, &url, body).unwrap();
-                assert_eq!(
-                    (parts.message.as_str(), parts.digest.as_str()),
-                    (field(v, "signed_message"), field(v, "digest")),
-                    "{context}"
-                );
-            }
+            // Through the whole signer too, from the URL a client builds: the signer adds
+            // the sdkId where the SDKs did, and leaves it out where they did.
+            let nonce = field(v, "nonce").to_owned();
+            let timestamp: u64 = field(v, "timestamp").parse().unwrap();
+            let base = "https://api.yoti.com/idverify/v1";
+            let key = SigningKey::from_pem_with_backend(sdk_test_pem(&dir), key.backend()).unwrap();
+            let signer = Signer::new(SDK_ID, key, base)
+                .unwrap()
+                .with_nonce_source(move || nonce.clone())
+                .with_clock(move || timestamp);
+            let url = Url::parse(&format!("{base}{path}?{}", client_query(query_in))).unwrap();
+            let parts = signer.sign_parts(method, &url, body).unwrap();
+            assert_eq!(
+                (parts.message.as_str(), parts.digest.as_str()),
+                (field(v, "signed_message"), field(v, "digest")),
+                "{context}"
+            );
         }
     }
 }
@@ -157,4 +168,120 @@ fn go_sdk_message_vector() {
         Some(field(go, "body").as_bytes()),
     );
     assert_eq!(message, field(go, "message"));
+}
+
+/// The project's own vectors (`idv-signing/tests/data/official-sdk-vectors.json`, made by the
+/// official Node and Python SDKs with our test key) cover every operation of `spec/idv.yaml`,
+/// and the signer reproduces each one from the URL the generated client builds: the SDKs' URL,
+/// message and digest, with `sdkId` exactly where they send it.
+#[test]
+fn every_operation_of_the_spec_signs_as_the_official_sdks_do() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let spec: serde_yaml::Value =
+        serde_yaml::from_slice(&std::fs::read(root.join("spec/idv.yaml")).unwrap()).unwrap();
+    let data = root.join("idv-signing/tests/data");
+    let vectors: Vec<Value> =
+        serde_json::from_slice(&std::fs::read(data.join("official-sdk-vectors.json")).unwrap())
+            .unwrap();
+    let pem = std::fs::read(data.join("test-rsa2048-pkcs1.pem")).unwrap();
+
+    let mut operations = Vec::new();
+    for (path, item) in spec["paths"].as_mapping().expect("paths") {
+        for (method, operation) in item.as_mapping().expect("path item") {
+            if let Some(id) = operation.get("operationId").and_then(|id| id.as_str()) {
+                let method = method.as_str().unwrap().to_uppercase();
+                operations.push((id.to_owned(), method, path.as_str().unwrap().to_owned()));
+            }
+        }
+    }
+    assert_eq!(operations.len(), 10, "{operations:?}");
+
+    for (id, method, template) in &operations {
+        let of_operation: Vec<&Value> = vectors
+            .iter()
+            .filter(|v| field(v, "operation") == id)
+            .collect();
+        assert!(!of_operation.is_empty(), "no vector for {id}");
+        for v in of_operation {
+            let name = field(v, "name");
+            let path = field(v, "path");
+            assert_eq!(field(v, "method"), method, "{name}");
+            assert!(
+                matches_template(template, path),
+                "{name}: {path} vs {template}"
+            );
+            // The SDKs send sdkId everywhere but on these two paths.
+            let sdk_id_expected =
+                !(template == "/supported-documents" || template.starts_with("/apps/{sdkId}/"));
+            assert_eq!(
+                field(v, "query_in").contains("sdkId="),
+                sdk_id_expected,
+                "{name}"
+            );
+            for &backend in Backend::ALL {
+                let nonce = field(v, "nonce").to_owned();
+                let timestamp: u64 = field(v, "timestamp").parse().unwrap();
+                let base = "https://api.yoti.com/sandbox/idverify/v1";
+                let key = SigningKey::from_pem_with_backend(&pem, backend).unwrap();
+                let signer = Signer::new(SDK_ID, key, base)
+                    .unwrap()
+                    .with_nonce_source(move || nonce.clone())
+                    .with_clock(move || timestamp);
+                let query = client_query(field(v, "query_in"));
+                let separator = if query.is_empty() { "" } else { "?" };
+                let url = Url::parse(&format!("{base}{path}{separator}{query}")).unwrap();
+                let body = v["body"].as_str().map(str::as_bytes);
+                let parts = signer.sign_parts(method, &url, body).unwrap();
+                assert_eq!(parts.message, field(v, "signed_message"), "{name}");
+                assert_eq!(parts.digest, field(v, "digest"), "{name} with {backend:?}");
+            }
+        }
+    }
+}
+
+/// Whether `path` is `template` with each `{parameter}` filled by one non-empty segment.
+fn matches_template(template: &str, path: &str) -> bool {
+    let (template, path): (Vec<_>, Vec<_>) =
+        (template.split('/').collect(), path.split('/').collect());
+    template.len() == path.len()
+        && template
+            .iter()
+            .zip(&path)
+            .all(|(t, p)| t == p || (t.starts_with('{') && t.ends_with('}') && !p.is_empty()))
+}
+
+/// The emulator is as lenient as the API: on the two operations where the official SDKs send
+/// no `sdkId`, it accepts requests with it (as this crate sent before) and without it.
+#[tokio::test]
+async fn the_emulator_accepts_both_forms_where_the_sdks_send_no_sdk_id() {
+    let emulator = idv_emulator::Emulator::start().await.unwrap();
+    let key = SigningKey::from_pem_file(emulator.key_path()).unwrap();
+    let http = reqwest::Client::new();
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let app = format!("/apps/{}/response-config", emulator.sdk_id());
+    for (path, query) in [
+        ("/supported-documents", "includeNonLatin=true&"),
+        ("/supported-documents", ""),
+        (app.as_str(), ""),
+    ] {
+        for sdk_id in [String::new(), format!("sdkId={}&", emulator.sdk_id())] {
+            let path_and_query = format!(
+                "{path}?{query}{sdk_id}nonce={}&timestamp={seconds}",
+                uuid::Uuid::new_v4()
+            );
+            let digest = key
+                .sign(signed_message("GET", &path_and_query, None).as_bytes())
+                .unwrap();
+            let response = http
+                .get(format!("{}{path_and_query}", emulator.sandbox_url()))
+                .header(idv_signing::AUTH_DIGEST_HEADER, digest)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200, "{path_and_query}");
+        }
+    }
 }

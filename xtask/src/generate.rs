@@ -128,6 +128,11 @@ fn quiet_catch_unwind<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 ///   emulator) validate them. A pattern or length would turn a field into a checking newtype; a default would make progenitor send the
 ///   default for a field the caller never set (and `client_session_token_ttl` may not be sent
 ///   beside `session_deadline`).
+/// - `type: X, nullable: true, enum: [null]`, OpenAPI 3.0's way of writing "only `null`",
+///   becomes a bare `enum: [null]`, which progenitor reads as null: `anyOf` a schema and it
+///   then generates an `Option`.
+/// - A bodiless 2xx beside a raw-bytes 2xx gets the raw-bytes content
+///   ([`bodiless_success_as_raw`]).
 /// - An object schema with properties and no `additionalProperties` gets
 ///   `additionalProperties: {}`, so its type keeps the fields the spec does not know in a
 ///   flattened `extra` map (and sends them back when serialized).
@@ -160,6 +165,7 @@ pub fn prepare(spec: &Value) -> (Value, Vec<OpenEnum>) {
     }
     if let Some(paths) = prepared.get_mut("paths") {
         shape(paths);
+        bodiless_success_as_raw(paths);
     }
     crate::multipart::as_bytes(&mut prepared);
     enums.sort_by(|a, b| a.name.cmp(&b.name));
@@ -178,6 +184,39 @@ fn shape(node: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(shape),
         _ => {}
+    }
+}
+
+/// progenitor 0.15 needs one type for all of an operation's 2xx responses. A bodiless 2xx
+/// (a 204: no media to return) beside a raw-bytes 2xx gets the raw-bytes content in the copy,
+/// so the client reads both as a byte stream, an empty one for the 204. The spec stays true:
+/// a 204 has no body.
+fn bodiless_success_as_raw(paths: &mut Value) {
+    let operations = paths
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|items| items.values_mut())
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .filter_map(|op| op.get_mut("responses").and_then(Value::as_object_mut));
+    for responses in operations {
+        let is_success = |status: &str| status.len() == 3 && status.starts_with('2');
+        let raw = responses
+            .iter()
+            .filter(|(status, _)| is_success(status))
+            .filter_map(|(_, response)| response.get("content")?.as_object())
+            .find(|content| {
+                !content.is_empty() && !content.keys().any(|m| m.starts_with("application/json"))
+            })
+            .cloned();
+        let Some(raw) = raw else { continue };
+        for (status, response) in responses.iter_mut() {
+            if let Some(response) = response.as_object_mut().filter(|_| is_success(status))
+                && !response.contains_key("content")
+            {
+                response.insert("content".into(), Value::Object(raw.clone()));
+            }
+        }
     }
 }
 
@@ -208,6 +247,16 @@ fn shape_schema(map: &mut Map<String, Value>) {
         map.remove(limit);
     }
     map.remove("default");
+    // OpenAPI 3.0's "only null" (`type: X, nullable: true, enum: [null]`) as progenitor's:
+    // a bare `enum: [null]`, so that `anyOf: [T, only null]` generates `Option<T>`.
+    let only_null = map
+        .get("enum")
+        .and_then(Value::as_array)
+        .is_some_and(|values| !values.is_empty() && values.iter().all(Value::is_null));
+    if only_null && map.get("nullable") == Some(&Value::Bool(true)) {
+        map.remove("type");
+        map.remove("nullable");
+    }
     if map.get("not").is_some_and(Value::is_object) {
         map.remove("not");
     }

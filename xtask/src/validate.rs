@@ -136,6 +136,15 @@ impl<'a> Validator<'a> {
         let Some(values) = map.get("enum") else {
             return;
         };
+        // `nullable: true` with `enum: [null]` is not an enum: it is how OpenAPI 3.0 writes
+        // the value `null` (`anyOf: [X, that]` generates `Option<X>`).
+        if values
+            .as_array()
+            .is_some_and(|v| v.iter().all(Value::is_null))
+            && map.get("nullable") == Some(&Value::Bool(true))
+        {
+            return;
+        }
         let named = at
             .strip_prefix("/components/schemas/")
             .is_some_and(|rest| !rest.contains('/'));
@@ -460,6 +469,14 @@ impl<'a> Validator<'a> {
                 );
             }
         }
+        // A bodiless 2xx beside raw bytes (media that may be withheld with a 204) generates
+        // as the raw bytes: see `generate::bodiless_success_as_raw`.
+        if success.len() == 2
+            && success.contains_key("no body")
+            && success.contains_key("raw bytes")
+        {
+            success.remove("no body");
+        }
         if success.len() > 1 {
             let kinds: Vec<String> = success
                 .iter()
@@ -469,8 +486,7 @@ impl<'a> Validator<'a> {
                 at,
                 format!(
                     "the success responses have different types ({}); progenitor 0.15 panics on this. \
-                     Give every 2xx the same body (a bodiless 204 beside binary content can declare \
-                     the same `*/*` content)",
+                     Give every 2xx the same body (a bodiless 204 may stand beside raw bytes)",
                     kinds.join("; ")
                 ),
             );

@@ -37,6 +37,10 @@ pub fn pinned_signer(backend: Backend, base: &str) -> Signer {
 /// One entry of `official-sdk-vectors.json`.
 #[derive(Debug, serde::Deserialize)]
 pub struct Vector {
+    /// Unique: the operation, and what sets this vector apart from the operation's others.
+    pub name: String,
+    /// The `operationId` in `spec/idv.yaml`.
+    pub operation: String,
     pub key: String,
     pub method: String,
     pub path: String,
@@ -58,15 +62,29 @@ impl Vector {
         )
     }
 
-    pub fn body(&self) -> Option<&[u8]> {
-        self.body.as_deref().map(str::as_bytes)
+    /// The query of the URL a client builds: the SDKs' query without the `sdkId`, which the
+    /// signer adds itself.
+    pub fn client_query(&self) -> String {
+        self.query_in
+            .split('&')
+            .filter(|pair| !pair.is_empty() && !pair.starts_with("sdkId="))
+            .collect::<Vec<_>>()
+            .join("&")
     }
 
-    pub fn name(&self) -> String {
-        format!("{} {}?{}", self.method, self.path, self.query_in)
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref().map(str::as_bytes)
     }
 }
 
 pub fn vectors() -> Vec<Vector> {
     serde_json::from_slice(&read("official-sdk-vectors.json")).expect("vectors parse")
+}
+
+/// The vector called `name`.
+pub fn vector(name: &str) -> Vector {
+    vectors()
+        .into_iter()
+        .find(|v| v.name == name)
+        .unwrap_or_else(|| panic!("no vector named `{name}`"))
 }

@@ -81,6 +81,8 @@ pub(super) struct Task {
 
 pub(super) struct Liveness {
     pub(super) id: String,
+    /// The `config.liveness_type` of the requested `LIVENESS` check, if it names one.
+    pub(super) kind: Option<String>,
     pub(super) facemap: String,
     pub(super) frames: [String; 3],
     pub(super) image: String,
@@ -195,8 +197,17 @@ impl Session {
             flow.documents.push(document);
         }
         if asked(LIVENESS) {
+            let kind = payload
+                .get("requested_checks")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|check| check.get("type").and_then(Value::as_str) == Some(LIVENESS))
+                .find_map(|check| check.pointer("/config/liveness_type")?.as_str())
+                .map(str::to_owned);
             flow.liveness = Some(Liveness {
                 id: new_id(),
+                kind,
                 facemap: self.add_media("BINARY", MediaContent::HeldBack),
                 frames: [(); 3].map(|()| self.add_media("IMAGE", MediaContent::Image)),
                 image: self.add_media("IMAGE", MediaContent::Image),

@@ -34,6 +34,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
+use crate::schema::FieldError;
+
 use self::flow::Flow;
 pub(crate) use self::flow::refusals;
 use self::media::MediaItem;
@@ -43,6 +45,30 @@ pub(crate) use self::media::{Content, generated};
 const DEFAULT_TTL: u64 = 600;
 /// `resources_ttl` when the request gives none (the spec's default).
 const DEFAULT_RESOURCES_TTL: u64 = 87_000;
+/// The least time a session may give its user, in seconds: the spec's minimum of
+/// `client_session_token_ttl`, which a `session_deadline` must leave too.
+const MIN_TTL: i64 = 300;
+
+/// What is wrong with a valid payload's `session_deadline` at `now`: one that leaves the user
+/// less than [`MIN_TTL`] seconds (one in the past included). The request schema checks the
+/// TTL's own minimum.
+pub(crate) fn deadline_problem(payload: &Value, now: Duration) -> Option<FieldError> {
+    let deadline = payload.get("session_deadline")?.as_str()?;
+    let property = "session_deadline".to_owned();
+    let Ok(deadline) = chrono::DateTime::parse_from_rfc3339(deadline) else {
+        let message = format!("\"{deadline}\" is not an RFC 3339 date-time");
+        return Some(FieldError { property, message });
+    };
+    let left = deadline
+        .timestamp()
+        .saturating_sub(i64::try_from(now.as_secs()).unwrap_or(i64::MAX));
+    (left < MIN_TTL).then(|| FieldError {
+        property,
+        message: format!(
+            "must leave the user at least {MIN_TTL} seconds to complete the session; it is {left} s from now"
+        ),
+    })
+}
 
 fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
@@ -185,6 +211,11 @@ impl Session {
             "client_session_token": self.token,
             "client_session_token_ttl": self.ttl,
         })
+    }
+
+    /// Whether the body is one a test inserted ([`Session::raw`]).
+    pub(crate) fn is_raw(&self) -> bool {
+        matches!(self.body, Body::Raw(_))
     }
 
     fn expired(&self, now: Duration) -> bool {

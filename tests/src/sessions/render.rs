@@ -91,7 +91,10 @@ impl Session {
                 .map(document)
                 .collect()
         };
-        let liveness_type = liveness_type(&config);
+        // The requested check's type, else the one the configuration's reports are for.
+        let liveness_type = (flow.liveness.as_ref())
+            .and_then(|l| l.kind.clone())
+            .unwrap_or_else(|| liveness_type(&config));
         let liveness: Vec<Value> = flow
             .liveness
             .iter()

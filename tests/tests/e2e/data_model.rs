@@ -645,6 +645,21 @@ async fn the_java_sdks_extra_options_are_accepted() {
     let read = session(&client, id).await;
     let validity = checks_of(&read, CheckType::DocumentSchemeValidityCheck)[0];
     assert_eq!(validity.scheme.as_deref(), Some("UK_DBS"));
+    for kind in [
+        CheckType::IbvVisualReviewCheck,
+        CheckType::ProfileDocumentMatch,
+    ] {
+        let checks = checks_of(&read, kind.clone());
+        assert_eq!(checks.len(), 1, "{kind:?}");
+        let value = checks[0]
+            .report
+            .as_ref()
+            .and_then(|r| r.recommendation.as_ref());
+        assert_eq!(
+            value.and_then(|r| r.value.as_ref()).map(|v| v.as_str()),
+            Some("APPROVE")
+        );
+    }
 
     let delayed = |result: Value| json!({"result": result, "response_delay": 2, "result_template": "ALWAYS_APPROVE"});
     let approve = json!({"report": {"recommendation": {"value": "APPROVE"}}, "report_template": "APPROVE_ALL"});

@@ -8,7 +8,9 @@ mod devices;
 mod forward_compat;
 mod load;
 mod operations;
+mod refusals;
 mod sandbox;
+mod self_check;
 
 use idv_api::idv_signing::{Signer, SigningKey};
 use idv_api::types::{ApiError, CreateSessionPayload};

@@ -275,3 +275,56 @@ async fn document_filters_and_liveness_types_select_the_report() {
         "CONSIDER"
     );
 }
+
+/// The requested liveness check's `config.liveness_type` decides the liveness resource, and so
+/// which configured report applies; the sandbox configuration only decides for a check that
+/// names no type.
+#[tokio::test]
+async fn the_requested_liveness_type_decides_the_capture() {
+    let (emulator, client) = start().await;
+    let config: ResponseConfig = typed(json!({
+        "check_reports": {
+            "LIVENESS": [
+                {"liveness_type": "ZOOM", "result": {"report": {"recommendation": {"value": "REJECT"}}}},
+                {"liveness_type": "STATIC", "result": {"report": {"recommendation": {"value": "CONSIDER"}}}}
+            ]
+        }
+    }));
+    client
+        .put_application_response_config()
+        .sdk_id(emulator.sdk_id())
+        .body(config)
+        .send()
+        .await
+        .unwrap();
+    for (requested, expected, value) in [
+        (json!({"liveness_type": "STATIC"}), "STATIC", "CONSIDER"),
+        (
+            json!({"liveness_type": "ZOOM", "max_retries": 3}),
+            "ZOOM",
+            "REJECT",
+        ),
+        // No type asked for: the first configured one.
+        (json!({}), "ZOOM", "REJECT"),
+    ] {
+        let payload: CreateSessionPayload =
+            typed(json!({"requested_checks": [{"type": "LIVENESS", "config": requested}]}));
+        let id = create(&client, payload).await;
+        let session = client.get_session().session_id(&id).send().await.unwrap();
+        let liveness = &session.resources.as_ref().unwrap().liveness_capture[0];
+        assert_eq!(
+            liveness.liveness_type.as_ref().unwrap().as_str(),
+            expected,
+            "{requested}"
+        );
+        let zoom = expected == "ZOOM";
+        assert_eq!(liveness.facemap.is_some(), zoom, "{requested}");
+        assert_eq!(liveness.frames.is_empty(), !zoom, "{requested}");
+        assert_eq!(liveness.image.is_some(), !zoom, "{requested}");
+        assert_eq!(
+            report(check(&session, CheckType::Liveness))["recommendation"]["value"],
+            value,
+            "{requested}"
+        );
+    }
+}

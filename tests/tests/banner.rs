@@ -1,0 +1,62 @@
+//! The standalone emulator's banner tells each official SDK's user the exact setting that
+//! points that SDK at the emulator: a Python user who followed a Node-only line would sign
+//! requests with the emulator's test key and send them to the real Yoti API.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+/// The banner of `idv-emulator --port 0`, up to its last line, and the sandbox URL it printed.
+fn banner() -> (String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_idv-emulator"))
+        .args(["--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the emulator binary runs");
+    let stdout = child.stdout.take().unwrap();
+    let mut banner = String::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        banner.push_str(&line);
+        banner.push('\n');
+        if line.starts_with("Never use the key file") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let sandbox = banner
+        .lines()
+        .find_map(|l| l.strip_prefix("sandbox URL:"))
+        .expect("the banner names the sandbox URL")
+        .trim()
+        .to_owned();
+    (banner, sandbox)
+}
+
+#[test]
+fn each_official_sdk_gets_its_own_setting() {
+    let (banner, sandbox) = banner();
+    assert!(sandbox.starts_with("http://127.0.0.1:"), "{banner}");
+    assert!(sandbox.ends_with("/sandbox/idverify/v1"), "{banner}");
+    for setting in [
+        // Node, yoti: config/yoti.js reads YOTI_IDV_API_URL when the module loads.
+        format!("YOTI_IDV_API_URL={sandbox}"),
+        format!("new IDVClient(sdkId, pem, {{ apiUrl: '{sandbox}' }})"),
+        // Node, @getyoti/sdk-sandbox: the URL is given in code.
+        format!(".withSandboxUrl('{sandbox}')"),
+        // Python, yoti: yoti_python_sdk/__init__.py reads YOTI_DOC_SCAN_API_URL on import.
+        format!("YOTI_DOC_SCAN_API_URL={sandbox}"),
+        format!("api_url='{sandbox}'"),
+        // Java: the yoti.docs.url system property, for both clients.
+        format!("-Dyoti.docs.url={sandbox}"),
+        // Go: OverrideAPIURL, and the sandbox client's BaseURL.
+        format!("OverrideAPIURL(\"{sandbox}\")"),
+        // PHP: the api.url option.
+        format!("'api.url' => '{sandbox}'"),
+    ] {
+        assert!(banner.contains(&setting), "no `{setting}` in:\n{banner}");
+    }
+    for sdk in ["Node", "Python", "Java", "Go", "PHP", ".NET"] {
+        assert!(banner.contains(sdk), "no {sdk} in:\n{banner}");
+    }
+}
