@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::{Value, json};
@@ -36,9 +36,10 @@ pub(crate) async fn get_configuration(
 pub(crate) async fn create_face_capture(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    let payload = app.payload("createFaceCaptureResource", &body)?;
+    let payload = app.payload("createFaceCaptureResource", &headers, &body)?;
     let requirement = payload
         .get("requirement_id")
         .and_then(Value::as_str)
