@@ -26,6 +26,8 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod face_capture;
+
 // Everything in `generated` comes from spec/idv.yaml by `cargo xtask generate`.
 // progenitor's builders carry no docs of their own, and its code predates some lints.
 #[allow(missing_docs, clippy::all, clippy::pedantic, unused_qualifications)]

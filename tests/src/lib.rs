@@ -74,6 +74,7 @@
 #![forbid(unsafe_code)]
 
 mod auth;
+mod capture;
 pub mod conformance;
 mod documents;
 mod error;

@@ -141,6 +141,22 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             get(get_session).delete(delete_session),
         )
         .route(
+            "/sessions/{session_id}/configuration",
+            get(crate::capture::get_configuration),
+        )
+        .route(
+            "/sessions/{session_id}/resources/face-capture",
+            post(crate::capture::create_face_capture),
+        )
+        .route(
+            "/sessions/{session_id}/resources/face-capture/{resource_id}/image",
+            axum::routing::put(crate::capture::upload_face_image),
+        )
+        .route(
+            "/sessions/{session_id}/tracked-devices",
+            get(crate::capture::get_tracked_devices).delete(crate::capture::delete_tracked_devices),
+        )
+        .route(
             "/sessions/{session_id}/media/{media_id}/content",
             get(get_media).delete(delete_media),
         );

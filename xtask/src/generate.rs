@@ -168,6 +168,7 @@ pub fn prepare(spec: &Value) -> (Value, Vec<OpenEnum>) {
         shape(paths);
         bodiless_success_as_raw(paths);
     }
+    crate::multipart::as_bytes(&mut prepared);
     enums.sort_by(|a, b| a.name.cmp(&b.name));
     (prepared, enums)
 }

@@ -20,6 +20,7 @@ pub mod enums;
 pub mod error;
 pub mod generate;
 pub mod hardening;
+pub mod multipart;
 pub mod names;
 pub mod spec;
 pub mod validate;

@@ -43,8 +43,10 @@ const METHODS: [&str; 8] = [
 ];
 
 /// Request body media types progenitor can generate.
-const BODY_TYPES: [&str; 4] = [
+const BODY_TYPES: [&str; 5] = [
     "application/json",
+    // Generated as bytes plus a `Content-Type` header parameter: see `crate::multipart`.
+    "multipart/form-data",
     "application/x-www-form-urlencoded",
     "application/octet-stream",
     "text/plain",

@@ -19,6 +19,9 @@
 //! - [`profile`]: identity profiles, and the checks that search for the user elsewhere
 //!   (watchlist and third-party checks).
 
+mod configuration;
+mod devices;
+mod face_capture;
 mod flow;
 mod media;
 mod profile;
@@ -126,10 +129,16 @@ pub(crate) struct Session {
     resources_ttl: Option<u64>,
     user_tracking_id: Option<String>,
     biometric_consent: bool,
+    /// The validated `POST /sessions` payload (`null` for a raw session).
+    spec: Value,
     body: Body,
     /// The session-level sandbox response configuration.
     config: Option<Map<String, Value>>,
     media: HashMap<String, MediaItem>,
+    /// The face capture resources created through the API.
+    captures: Vec<face_capture::FaceCapture>,
+    /// Whether `DELETE /sessions/{id}/tracked-devices` cleared the device events.
+    devices_deleted: bool,
     /// The last body rendered, and the whole seconds since creation it was rendered at.
     rendered: Option<(u64, Bytes)>,
 }
@@ -164,9 +173,12 @@ impl Session {
                 .and_then(Value::as_str)
                 .map(str::to_owned),
             biometric_consent: payload.get("block_biometric_consent") != Some(&Value::Bool(true)),
+            spec: payload.clone(),
             body: Body::Raw(Value::Null),
             config: None,
             media: HashMap::new(),
+            captures: Vec::new(),
+            devices_deleted: false,
             rendered: None,
         };
         session.body = Body::Flow(Box::new(session.flow(payload)));
@@ -182,9 +194,12 @@ impl Session {
             resources_ttl: None,
             user_tracking_id: None,
             biometric_consent: false,
+            spec: Value::Null,
             body: Body::Raw(body),
             config: None,
             media: HashMap::new(),
+            captures: Vec::new(),
+            devices_deleted: false,
             rendered: None,
         }
     }

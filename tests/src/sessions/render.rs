@@ -126,6 +126,13 @@ impl Session {
             .map(|(id, image)| {
                 resource_from(face_source, id, json!({"image": {"media": media(image)}}))
             })
+            .chain(self.captures.iter().map(|c| {
+                let fields = c.image.as_deref().map_or_else(
+                    || json!({}),
+                    |image| json!({"image": {"media": media(image)}}),
+                );
+                resource_from("RELYING_BUSINESS", &c.id, fields)
+            }))
             .collect();
         let checks: Vec<Value> = flow
             .checks

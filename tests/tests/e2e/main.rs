@@ -2,7 +2,9 @@
 //! HTTP to the emulator on 127.0.0.1.
 
 mod auth;
+mod capture;
 mod data_model;
+mod devices;
 mod forward_compat;
 mod load;
 mod operations;

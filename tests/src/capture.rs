@@ -1,0 +1,154 @@
+//! The handlers of the operations that the official SDKs call beyond the API reference:
+//! the session's configuration and face capture resources. Their session logic is in
+//! [`crate::sessions`].
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+use crate::server::App;
+
+type Answer = Result<Response, ApiError>;
+
+/// The one part of a face capture image upload.
+const IMAGE_PART: &str = "binary-content";
+
+/// `GET /sessions/{sessionId}/configuration`.
+pub(crate) async fn get_configuration(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Answer {
+    let now = app.now();
+    let mut store = app.store();
+    let (session, config) = store
+        .session(&id, now)
+        .ok_or_else(|| ApiError::session_not_found(&id))?;
+    Ok(Json(session.configuration(&id, config, now)).into_response())
+}
+
+/// `POST /sessions/{sessionId}/resources/face-capture`.
+pub(crate) async fn create_face_capture(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer {
+    let payload = app.payload("createFaceCaptureResource", &headers, &body)?;
+    let requirement = payload
+        .get("requirement_id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let now = app.now();
+    let mut store = app.store();
+    let (session, _) = store
+        .session(&id, now)
+        .ok_or_else(|| ApiError::session_not_found(&id))?;
+    let resource = session.create_face_capture(requirement).ok_or_else(|| {
+        let message =
+            format!("session `{id}` has no FACE_CAPTURE required resource `{requirement}`");
+        ApiError::new(StatusCode::NOT_FOUND, "REQUIREMENT_NOT_FOUND", message)
+    })?;
+    let body = json!({"id": resource, "frames": 1});
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+fn bad_upload(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "INVALID_UPLOAD", message)
+}
+
+/// `PUT /sessions/{sessionId}/resources/face-capture/{resourceId}/image`: one multipart part
+/// named `binary-content`, whose bytes (not empty) and content type become the resource's
+/// image. Nothing is stored unless the whole upload is good.
+pub(crate) async fn upload_face_image(
+    State(app): State<Arc<App>>,
+    Path((id, resource)): Path<(String, String)>,
+    request: Request,
+) -> Answer {
+    let mut multipart = Multipart::from_request(request, &()).await.map_err(|e| {
+        bad_upload(format!(
+            "the body is not multipart/form-data: {}",
+            e.body_text()
+        ))
+    })?;
+    let mut names = Vec::new();
+    let mut image = None;
+    loop {
+        let field = multipart.next_field().await.map_err(|e| {
+            bad_upload(format!(
+                "the multipart body is malformed: {}",
+                e.body_text()
+            ))
+        })?;
+        let Some(field) = field else { break };
+        let name = field.name().unwrap_or_default().to_owned();
+        if name != IMAGE_PART || image.is_some() {
+            names.push(name);
+            continue;
+        }
+        let content_type = field.content_type().map(str::to_owned);
+        let bytes = field.bytes().await.map_err(|e| {
+            bad_upload(format!(
+                "the `{IMAGE_PART}` part is malformed: {}",
+                e.body_text()
+            ))
+        })?;
+        image = Some((content_type, bytes));
+    }
+    let Some((content_type, bytes)) = image else {
+        return Err(bad_upload(format!(
+            "the body has no `{IMAGE_PART}` part (its parts: {names:?})"
+        )));
+    };
+    let content_type = content_type
+        .ok_or_else(|| bad_upload(format!("the `{IMAGE_PART}` part has no Content-Type")))?;
+    if bytes.is_empty() {
+        return Err(bad_upload(format!("the `{IMAGE_PART}` part is empty")));
+    }
+    let now = app.now();
+    let mut store = app.store();
+    let (session, _) = store
+        .session(&id, now)
+        .ok_or_else(|| ApiError::session_not_found(&id))?;
+    if !session.upload_face_image(&resource, content_type, bytes) {
+        let message = format!("session `{id}` has no face capture resource `{resource}`");
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "RESOURCE_NOT_FOUND",
+            message,
+        ));
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `GET /sessions/{sessionId}/tracked-devices`.
+pub(crate) async fn get_tracked_devices(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Answer {
+    let now = app.now();
+    let mut store = app.store();
+    let (session, _) = store
+        .session(&id, now)
+        .ok_or_else(|| ApiError::session_not_found(&id))?;
+    Ok(Json(session.tracked_devices()).into_response())
+}
+
+/// `DELETE /sessions/{sessionId}/tracked-devices`.
+pub(crate) async fn delete_tracked_devices(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Answer {
+    let now = app.now();
+    let mut store = app.store();
+    let (session, _) = store
+        .session(&id, now)
+        .ok_or_else(|| ApiError::session_not_found(&id))?;
+    session.delete_tracked_devices();
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
