@@ -323,21 +323,7 @@ impl fmt::Display for InvalidResponse {
                     "the API answered {status} with a body that is not the documented JSON ({ct}, {} bytes): ",
                     body.len()
                 )?;
-                // Only the category and position: serde's messages quote values.
-                let what = match error.classify() {
-                    serde_json::error::Category::Io => "unreadable",
-                    serde_json::error::Category::Syntax => "not JSON",
-                    serde_json::error::Category::Data => {
-                        "a value of the wrong type or a missing field"
-                    }
-                    serde_json::error::Category::Eof => "cut short",
-                };
-                write!(
-                    f,
-                    "{what} at line {} column {}",
-                    error.line(),
-                    error.column()
-                )
+                write!(f, "{}", json_problem(error))
             }
         }
     }
@@ -372,4 +358,16 @@ impl fmt::Display for types::ApiError {
         }
         Ok(())
     }
+}
+
+/// What is wrong with a JSON body and where, without serde's message, which quotes values
+/// (and so can carry personal data).
+pub(crate) fn json_problem(error: &serde_json::Error) -> String {
+    let what = match error.classify() {
+        serde_json::error::Category::Io => "unreadable",
+        serde_json::error::Category::Syntax => "not JSON",
+        serde_json::error::Category::Data => "a value of the wrong type or a missing field",
+        serde_json::error::Category::Eof => "cut short",
+    };
+    format!("{what} at line {} column {}", error.line(), error.column())
 }

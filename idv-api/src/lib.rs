@@ -26,7 +26,9 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod bearer;
 pub mod face_capture;
+pub mod notifications;
 
 // Everything in `generated` comes from spec/idv.yaml by `cargo xtask generate`.
 // progenitor's builders carry no docs of their own, and its code predates some lints.
@@ -45,6 +47,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use bearer::{BearerToken, BearerTokenError};
 pub use error::{Error, InvalidResponse, PathParameterError, path_segment};
 pub use generated::*;
 pub use idv_signing;
@@ -168,15 +171,55 @@ impl Client {
     /// # }
     /// ```
     pub fn builder(signer: Signer) -> ClientBuilder {
-        ClientBuilder {
-            signer,
-            middleware: Vec::new(),
-            http: None,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            read_timeout: DEFAULT_READ_TIMEOUT,
-            json_limit: DEFAULT_JSON_LIMIT,
-            deadline: None,
+        ClientBuilder::new(Auth::Signed(signer))
+    }
+
+    /// A client for `base_url` that authenticates with a bearer token issued by Yoti:
+    /// `Authorization: Bearer <token>` on every request, and no `sdkId`, `nonce`, `timestamp`
+    /// or signature (the Java SDK's `withAuthenticationToken`).
+    ///
+    /// # Errors
+    ///
+    /// [`ClientError::BearerToken`] when the token is empty or not one word of printable
+    /// ASCII, [`ClientError::BaseUrl`] when the base URL is not an `http` or `https` URL, and
+    /// [`ClientError::Http`] when the HTTP client cannot be built.
+    ///
+    /// ```no_run
+    /// let token = std::env::var("YOTI_AUTH_TOKEN")?;
+    /// let client = idv_api::Client::with_bearer_token(idv_api::PRODUCTION_URL, &token)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_bearer_token(base_url: &str, token: &str) -> Result<Self, ClientError> {
+        Self::bearer_builder(base_url, BearerToken::new(token)?)?.build()
+    }
+
+    /// A [`ClientBuilder`] that authenticates with a bearer token, to add middleware or bring
+    /// your own `reqwest::Client`, as [`Client::builder`] does for a signer. The token is
+    /// sent only to URLs under `base_url`.
+    ///
+    /// # Errors
+    ///
+    /// [`ClientError::BaseUrl`] when the base URL is not an `http` or `https` URL.
+    pub fn bearer_builder(
+        base_url: &str,
+        token: BearerToken,
+    ) -> Result<ClientBuilder, ClientError> {
+        let bad = |reason: &str| ClientError::BaseUrl {
+            url: base_url.to_string(),
+            reason: reason.to_string(),
+        };
+        let url = reqwest::Url::parse(base_url).map_err(|e| bad(&e.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
+            return Err(bad("it is not an http or https URL"));
         }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(bad("it has a query or a fragment"));
+        }
+        let base_url = url.as_str().trim_end_matches('/').to_string();
+        Ok(ClientBuilder::new(Auth::Bearer(bearer::Bearer {
+            token,
+            base_url,
+        })))
     }
 
     /// The base URL requests go to.
@@ -253,9 +296,16 @@ pub const DEFAULT_JSON_LIMIT: usize = 10 * 1024 * 1024;
 /// The operation whose response is streamed, and so has no overall deadline.
 const STREAMED_OPERATION: &str = "get_media_content";
 
-/// Builds a [`Client`]: the signer, the middleware in front of it, and the HTTP client.
+/// How a [`Client`] authenticates: it signs, or sends a bearer token.
+enum Auth {
+    Signed(Signer),
+    Bearer(bearer::Bearer),
+}
+
+/// Builds a [`Client`]: how it authenticates (a signer or a bearer token), the middleware in
+/// front of that, and the HTTP client.
 pub struct ClientBuilder {
-    signer: Signer,
+    auth: Auth,
     middleware: Vec<Arc<dyn Middleware>>,
     http: Option<reqwest::Client>,
     connect_timeout: Duration,
@@ -266,18 +316,35 @@ pub struct ClientBuilder {
 
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("signer", &self.signer)
-            .field("middleware", &self.middleware.len())
-            .field("connect_timeout", &self.connect_timeout)
-            .field("read_timeout", &self.read_timeout)
-            .field("json_limit", &self.json_limit)
-            .field("deadline", &self.deadline)
-            .finish_non_exhaustive()
+        let mut f = f.debug_struct("ClientBuilder");
+        match &self.auth {
+            Auth::Signed(signer) => f.field("signer", signer),
+            Auth::Bearer(bearer) => f
+                .field("bearer_token", &bearer.token)
+                .field("base_url", &bearer.base_url),
+        }
+        .field("middleware", &self.middleware.len())
+        .field("connect_timeout", &self.connect_timeout)
+        .field("read_timeout", &self.read_timeout)
+        .field("json_limit", &self.json_limit)
+        .field("deadline", &self.deadline)
+        .finish_non_exhaustive()
     }
 }
 
 impl ClientBuilder {
+    fn new(auth: Auth) -> Self {
+        ClientBuilder {
+            auth,
+            middleware: Vec::new(),
+            http: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+            json_limit: DEFAULT_JSON_LIMIT,
+            deadline: None,
+        }
+    }
+
     /// Adds a middleware in front of the signer. Middleware run in the order added, and the
     /// signer always runs last, so every attempt a retry middleware makes is signed afresh.
     pub fn with<M: Middleware>(mut self, middleware: M) -> Self {
@@ -336,20 +403,21 @@ impl ClientBuilder {
                 .build()
                 .map_err(ClientError::Http)?,
         };
-        let base_url = self
-            .signer
-            .base_url()
-            .as_str()
-            .trim_end_matches('/')
-            .to_string();
+        let (base_url, last): (String, Arc<dyn Middleware>) = match self.auth {
+            Auth::Signed(signer) => (
+                signer.base_url().as_str().trim_end_matches('/').to_string(),
+                Arc::new(Sign(signer)),
+            ),
+            Auth::Bearer(bearer) => (bearer.base_url.clone(), Arc::new(bearer)),
+        };
         let stack = self
             .middleware
             .into_iter()
+            .chain([last])
             .fold(
                 reqwest_middleware::ClientBuilder::new(http.clone()),
                 |b, m| b.with_arc(m),
             )
-            .with(Sign(self.signer))
             .build();
         Ok(Client::new_with_client(
             &base_url,
@@ -382,6 +450,19 @@ pub enum ClientError {
     /// The SDK id or base URL is not usable.
     #[error(transparent)]
     Signer(#[from] SignerError),
+    /// The bearer token is not usable.
+    #[error(transparent)]
+    BearerToken(#[from] BearerTokenError),
+    /// The base URL given with a bearer token is not usable.
+    #[error(
+        "invalid base URL `{url}`: {reason} (expected e.g. `https://api.yoti.com/idverify/v1`)"
+    )]
+    BaseUrl {
+        /// The base URL that was given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The HTTP client could not be built (for example, no TLS backend could start).
     #[error("cannot build the HTTP client: {0}")]
     Http(#[source] reqwest::Error),

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Body;
 use axum::extract::{Query, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -33,6 +33,9 @@ impl App {
         let refuse = |code: &'static str, message: String| {
             ApiError::new(StatusCode::UNAUTHORIZED, code, message)
         };
+        if let Some(authorization) = headers.get(header::AUTHORIZATION) {
+            return self.authenticate_bearer(authorization.as_bytes());
+        }
         let query: Vec<(String, String)> = Query::try_from_uri(uri)
             .map(|Query(q)| q)
             .unwrap_or_default();
@@ -138,6 +141,36 @@ impl App {
             return Err(refuse(
                 "NONCE_REUSED",
                 format!("the nonce `{nonce}` was already used"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl App {
+    /// Checks an `Authorization` header: it must be `Bearer` and the token this emulator
+    /// issued. A request with one is not checked for a signature (the Java SDK's bearer
+    /// authentication sends none).
+    fn authenticate_bearer(&self, authorization: &[u8]) -> Result<(), ApiError> {
+        let refuse = |code: &'static str, message: &str| {
+            ApiError::new(StatusCode::UNAUTHORIZED, code, message.to_owned())
+        };
+        let Some((scheme, token)) = authorization.split_at_checked(6) else {
+            return Err(refuse(
+                "UNSUPPORTED_AUTHORIZATION",
+                "the Authorization header is not `Bearer <token>`",
+            ));
+        };
+        if !scheme.eq_ignore_ascii_case(b"Bearer") || !token.starts_with(b" ") {
+            return Err(refuse(
+                "UNSUPPORTED_AUTHORIZATION",
+                "the Authorization header is not `Bearer <token>`",
+            ));
+        }
+        if token.trim_ascii() != self.bearer_token.as_bytes() {
+            return Err(refuse(
+                "INVALID_TOKEN",
+                "the bearer token is not the one this emulator issued (printed in its banner)",
             ));
         }
         Ok(())

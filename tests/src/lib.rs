@@ -78,6 +78,7 @@ mod capture;
 pub mod conformance;
 mod documents;
 mod error;
+mod notify;
 mod responses;
 mod schema;
 mod server;
@@ -185,6 +186,7 @@ pub struct Stats {
 #[derive(Clone, Debug)]
 pub struct Builder {
     sdk_id: String,
+    bearer_token: Option<String>,
     tolerance: Duration,
     spec: Option<String>,
     port: u16,
@@ -196,6 +198,14 @@ impl Builder {
     #[must_use]
     pub fn sdk_id(mut self, sdk_id: impl Into<String>) -> Self {
         self.sdk_id = sdk_id.into();
+        self
+    }
+
+    /// The bearer token it accepts in place of a signature (default: a new random one each
+    /// start, from [`Emulator::bearer_token`]).
+    #[must_use]
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.bearer_token = Some(token.into());
         self
     }
 
@@ -261,7 +271,17 @@ impl Builder {
             None
         };
         let public_key = PublicKey::from_pem(PUBLIC_KEY)?;
-        let app = App::new(self.sdk_id, public_key, self.tolerance, spec, responses);
+        let bearer_token = self
+            .bearer_token
+            .unwrap_or_else(|| format!("idv-emulator-{}", uuid::Uuid::new_v4().simple()));
+        let app = App::new(
+            self.sdk_id,
+            public_key,
+            bearer_token,
+            self.tolerance,
+            spec,
+            responses,
+        );
         let app = Arc::new(app);
         let bind = |source| StartError::Bind {
             port: self.port,
@@ -344,6 +364,7 @@ impl Emulator {
     pub fn builder() -> Builder {
         Builder {
             sdk_id: DEFAULT_SDK_ID.to_owned(),
+            bearer_token: None,
             tolerance: DEFAULT_TIMESTAMP_TOLERANCE,
             spec: None,
             port: 0,
@@ -369,6 +390,12 @@ impl Emulator {
     /// The SDK id of the emulator's application.
     pub fn sdk_id(&self) -> &str {
         &self.app.sdk_id
+    }
+
+    /// The bearer token it issued: a client that sends `Authorization: Bearer <token>` needs
+    /// no signature ([`idv_api::Client::with_bearer_token`]). Any other bearer token gets 401.
+    pub fn bearer_token(&self) -> &str {
+        &self.app.bearer_token
     }
 
     /// The PEM private key to sign with: the workspace's test key

@@ -52,6 +52,7 @@ async fn main() -> ExitCode {
     println!("sandbox URL:  {}", emulator.sandbox_url());
     println!("SDK id:       {}", emulator.sdk_id());
     println!("key file:     {}", emulator.key_path().display());
+    println!("bearer token: {}", emulator.bearer_token());
     if demo {
         println!("demo session: {}", emulator.demo_session());
     }

@@ -28,6 +28,8 @@ pub(crate) const MAX_BODY: usize = 1 << 20;
 pub(crate) struct App {
     pub(crate) sdk_id: String,
     pub(crate) public_key: PublicKey,
+    /// The bearer token it accepts in place of a signature.
+    pub(crate) bearer_token: String,
     pub(crate) tolerance: Duration,
     pub(crate) spec: Spec,
     /// The response schemas every response is checked against, unless switched off.
@@ -47,6 +49,7 @@ impl App {
     pub(crate) fn new(
         sdk_id: String,
         public_key: PublicKey,
+        bearer_token: String,
         tolerance: Duration,
         spec: Spec,
         responses: Option<Responses>,
@@ -54,6 +57,7 @@ impl App {
         App {
             sdk_id,
             public_key,
+            bearer_token,
             tolerance,
             spec,
             responses,
@@ -121,8 +125,13 @@ impl App {
             }])
         })?;
         let value = crate::schema::without_nulls(value);
+        let checked = if operation == "createSession" {
+            std::borrow::Cow::Owned(crate::notify::relaxed(value.clone()))
+        } else {
+            std::borrow::Cow::Borrowed(&value)
+        };
         self.spec
-            .validate(operation, &value)
+            .validate(operation, &checked)
             .map_err(ApiError::invalid)?;
         Ok(value)
     }
@@ -279,7 +288,10 @@ async fn create_session(State(app): State<Arc<App>>, headers: HeaderMap, body: B
     }
     let (id, session) = Session::create(&payload, now);
     let created = session.created_body(&id);
-    app.store().sessions.insert(id, session);
+    app.store().sessions.insert(id.clone(), session);
+    if let Some(subscription) = crate::notify::Subscription::of(&payload) {
+        crate::notify::spawn(&app, id, subscription);
+    }
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 

@@ -256,3 +256,43 @@ async fn the_official_sdks_style_of_request_is_accepted() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["code"], "MISSING_SDK_ID");
 }
+
+#[tokio::test]
+async fn the_emulators_bearer_token_authenticates_and_any_other_gets_401() {
+    let (emulator, _) = start().await;
+    let client =
+        Client::with_bearer_token(&emulator.sandbox_url(), emulator.bearer_token()).unwrap();
+    let id = super::create(&client, CreateSessionPayload::default()).await;
+    client.get_session().session_id(&id).send().await.unwrap();
+    client
+        .get_application_response_config()
+        .sdk_id(emulator.sdk_id())
+        .send()
+        .await
+        .unwrap();
+
+    let other = Client::with_bearer_token(&emulator.sandbox_url(), "not-the-token").unwrap();
+    let (status, error) = api_error(other.get_session().session_id(&id).send().await);
+    assert_eq!((status, code(&error)), (401, "INVALID_TOKEN"));
+    assert!(
+        !error
+            .message
+            .as_deref()
+            .unwrap_or_default()
+            .contains(emulator.bearer_token())
+    );
+
+    // A token in another scheme is not a bearer token, whatever it holds.
+    let response = reqwest::Client::new()
+        .get(format!("{}/sessions/{id}", emulator.sandbox_url()))
+        .header(
+            "Authorization",
+            format!("Basic {}", emulator.bearer_token()),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "UNSUPPORTED_AUTHORIZATION");
+}

@@ -7,6 +7,7 @@ mod data_model;
 mod devices;
 mod forward_compat;
 mod load;
+mod notifications;
 mod operations;
 mod refusals;
 mod sandbox;

@@ -1,0 +1,256 @@
+//! Session notifications, sent for real: when a session's `notifications` name an endpoint,
+//! the emulator POSTs `{session_id, topic, …}` to it for each subscribed topic as the session
+//! changes, with the `Authorization` header the reference describes.
+//!
+//! What happened is read from the session as the API reports it (its `GET` body), so every
+//! change that body shows is notified, in this order at each moment (resources in the body's
+//! order):
+//! - `resource_update`: a resource appeared or changed (a face capture created, its image
+//!   uploaded);
+//! - `task_completion`: a task is `DONE`;
+//! - `check_completion`: a check is `DONE` (after `async_report_delay`);
+//! - `session_completion`: the session is `COMPLETED`;
+//! - `client_session_token_deleted`: the session is gone (deleted, or its resources expired).
+//!
+//! One task per session delivers them one at a time, in order; a delivery that fails is
+//! retried with back-off and then logged and dropped, so a dead endpoint never blocks or
+//! breaks the emulator. The reference requires `https://`; the emulator also accepts an
+//! `http://` loopback endpoint, and sends to nothing but loopback.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+use crate::server::App;
+
+/// How often a session is looked at for changes.
+const POLL: Duration = Duration::from_millis(100);
+/// The waits before each retry of a failed delivery.
+const BACKOFF: [Duration; 4] = [
+    Duration::from_millis(250),
+    Duration::from_millis(500),
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+];
+/// How long one delivery may take.
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Where and how a session's notifications go.
+#[derive(Clone, Debug)]
+pub(crate) struct Subscription {
+    endpoint: reqwest::Url,
+    /// The subscribed topics, in the payload's lower case.
+    topics: Vec<String>,
+    authorization: Option<String>,
+}
+
+impl Subscription {
+    /// The subscription of a validated `POST /sessions` payload: `None` without
+    /// `notifications`, and (logged) when the endpoint is not on this machine.
+    pub(crate) fn of(payload: &Value) -> Option<Subscription> {
+        let config = payload.get("notifications")?;
+        let endpoint = config.get("endpoint")?.as_str()?;
+        let Some(endpoint) = reqwest::Url::parse(endpoint).ok().filter(is_loopback) else {
+            eprintln!(
+                "idv-emulator: not sending notifications to `{endpoint}`: the emulator sends only to 127.0.0.1, ::1 or localhost"
+            );
+            return None;
+        };
+        let topics = config
+            .get("topics")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let authorization = config
+            .get("auth_token")
+            .and_then(Value::as_str)
+            .map(
+                |token| match config.get("auth_type").and_then(Value::as_str) {
+                    Some("BEARER") => format!("Bearer {token}"),
+                    _ => format!(
+                        "Basic {}",
+                        base64::engine::general_purpose::STANDARD.encode(token)
+                    ),
+                },
+            );
+        Some(Subscription {
+            endpoint,
+            topics,
+            authorization,
+        })
+    }
+}
+
+/// Whether `url` is `http` or `https` on a loopback address or `localhost`.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let host = match url.host() {
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    host && matches!(url.scheme(), "http" | "https")
+}
+
+/// The payload with an `http://` loopback notification endpoint read as `https://`, for
+/// checking against the spec (whose pattern is the real API's `^https://`).
+pub(crate) fn relaxed(mut payload: Value) -> Value {
+    if let Some(endpoint) = payload.pointer_mut("/notifications/endpoint")
+        && let Some(url) = endpoint.as_str()
+        && url.starts_with("http://")
+        && reqwest::Url::parse(url).is_ok_and(|u| is_loopback(&u))
+    {
+        *endpoint = json!(format!("https://{}", &url["http://".len()..]));
+    }
+    payload
+}
+
+/// Starts delivering the notifications of session `id`.
+pub(crate) fn spawn(app: &Arc<App>, id: String, subscription: Subscription) {
+    let app = Arc::downgrade(app);
+    tokio::spawn(async move { deliver_all(app, id, subscription).await });
+}
+
+/// What has been notified: the state of each resource, task and check by id, and the session.
+#[derive(Default)]
+struct Seen {
+    resources: HashMap<String, String>,
+    tasks: Vec<String>,
+    checks: Vec<String>,
+    completed: bool,
+}
+
+async fn deliver_all(app: Weak<App>, id: String, subscription: Subscription) {
+    let http = match reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(TIMEOUT)
+        .build()
+    {
+        Ok(http) => http,
+        Err(error) => {
+            eprintln!("idv-emulator: cannot send notifications: {error}");
+            return;
+        }
+    };
+    let mut seen = Seen::default();
+    loop {
+        let Some(current) = app.upgrade() else { return };
+        let body = {
+            let now = current.now();
+            let mut store = current.store();
+            store
+                .session(&id, now)
+                .map(|(session, config)| session.body(&id, config, now))
+        };
+        drop(current);
+        let (events, gone) = match body {
+            Some(body) => match serde_json::from_slice::<Value>(&body) {
+                Ok(session) => (seen.changes(&session), false),
+                Err(_) => (Vec::new(), false),
+            },
+            None => (vec![("client_session_token_deleted", None)], true),
+        };
+        for (topic, subject) in events {
+            if !subscription.topics.iter().any(|t| t == topic) {
+                continue;
+            }
+            let mut payload = json!({"session_id": id, "topic": topic});
+            if let Some((key, value)) = subject {
+                payload[key] = json!(value);
+            }
+            deliver(&http, &subscription, &payload).await;
+        }
+        if gone {
+            return;
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+impl Seen {
+    /// What changed in `session` (a `GET /sessions/{id}` body) since last time, in order.
+    fn changes(&mut self, session: &Value) -> Vec<(&'static str, Option<(&'static str, String)>)> {
+        let mut events = Vec::new();
+        let mut tasks_done = Vec::new();
+        let groups = session.get("resources").and_then(Value::as_object);
+        for resource in groups.into_iter().flat_map(|g| g.values()) {
+            let list = match resource {
+                Value::Array(list) => list.as_slice(),
+                other => std::slice::from_ref(other),
+            };
+            for resource in list {
+                let Some(rid) = resource.get("id").and_then(Value::as_str) else {
+                    continue;
+                };
+                let state = resource.to_string();
+                if self.resources.get(rid) != Some(&state) {
+                    self.resources.insert(rid.to_owned(), state);
+                    events.push(("resource_update", Some(("resource_id", rid.to_owned()))));
+                }
+                let tasks = resource.get("tasks").and_then(Value::as_array);
+                for task in tasks.into_iter().flatten() {
+                    if let Some(tid) = done(task)
+                        && !self.tasks.iter().any(|t| t == tid)
+                    {
+                        self.tasks.push(tid.to_owned());
+                        tasks_done.push(("task_completion", Some(("task_id", tid.to_owned()))));
+                    }
+                }
+            }
+        }
+        events.extend(tasks_done);
+        let checks = session.get("checks").and_then(Value::as_array);
+        for check in checks.into_iter().flatten() {
+            if let Some(cid) = done(check)
+                && !self.checks.iter().any(|c| c == cid)
+            {
+                self.checks.push(cid.to_owned());
+                events.push(("check_completion", Some(("check_id", cid.to_owned()))));
+            }
+        }
+        if !self.completed && session.get("state").and_then(Value::as_str) == Some("COMPLETED") {
+            self.completed = true;
+            events.push(("session_completion", None));
+        }
+        events
+    }
+}
+
+/// The id of a task or check that is `DONE`.
+fn done(item: &Value) -> Option<&str> {
+    (item.get("state").and_then(Value::as_str) == Some("DONE"))
+        .then(|| item.get("id").and_then(Value::as_str))
+        .flatten()
+}
+
+/// POSTs one notification, retrying a failure with back-off; logs it when every attempt
+/// failed.
+async fn deliver(http: &reqwest::Client, subscription: &Subscription, payload: &Value) {
+    let mut problem = String::new();
+    for wait in std::iter::once(Duration::ZERO).chain(BACKOFF) {
+        tokio::time::sleep(wait).await;
+        let mut request = http.post(subscription.endpoint.clone()).json(payload);
+        if let Some(authorization) = &subscription.authorization {
+            request = request.header(reqwest::header::AUTHORIZATION, authorization);
+        }
+        match request.send().await {
+            Ok(response) if response.status().is_success() => return,
+            Ok(response) => problem = format!("it answered {}", response.status()),
+            Err(error) => problem = error.to_string(),
+        }
+    }
+    eprintln!(
+        "idv-emulator: the {} notification of session {} to {} was not delivered after {} attempts ({problem}); dropped",
+        payload["topic"].as_str().unwrap_or_default(),
+        payload["session_id"].as_str().unwrap_or_default(),
+        subscription.endpoint,
+        BACKOFF.len() + 1,
+    );
+}
