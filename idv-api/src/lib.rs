@@ -345,8 +345,9 @@ impl ClientBuilder {
         }
     }
 
-    /// Adds a middleware in front of the signer. Middleware run in the order added, and the
-    /// signer always runs last, so every attempt a retry middleware makes is signed afresh.
+    /// Adds a middleware in front of the signer (or the bearer token). Middleware run in the
+    /// order added, and the signer always runs last, so every attempt a retry middleware
+    /// makes is signed afresh.
     pub fn with<M: Middleware>(mut self, middleware: M) -> Self {
         self.middleware.push(Arc::new(middleware));
         self

@@ -11,7 +11,12 @@
 //!   (5 minutes by default) from the clock each get 401 with an `ApiError` body that says
 //!   which. Timestamps may be Unix seconds (as the API reference says) or milliseconds (as the
 //!   official SDKs send), and `GET /supported-documents` needs no `sdkId` (the official SDKs
-//!   send none).
+//!   send none). Instead of a signature, `Authorization: Bearer` with the token the emulator
+//!   issued ([`Emulator::bearer_token`]) is accepted.
+//! - **Notifications**, sent for real to a session's notification endpoint for each
+//!   subscribed topic as the session changes, with the configured `Authorization` header. The
+//!   endpoint must be on 127.0.0.1, `::1` or `localhost`; unlike the real API, `http://` is
+//!   accepted there.
 //! - **Validation** against the request schemas of `spec/idv.yaml`, read when the emulator
 //!   starts (the file named by [`SPEC_ENV`] if set, else the spec this crate was built with).
 //!   Objects are closed: a property the spec does not describe is an error, so a misspelled

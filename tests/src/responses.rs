@@ -315,8 +315,11 @@ mod tests {
         }
         let expected = [
             "deleteSession",
+            "deleteSessionTrackedDevices",
             "getSession",
+            "getSessionConfiguration",
             "getSessionResponseConfig",
+            "getSessionTrackedDevices",
             "putSessionResponseConfig",
         ];
         assert_eq!(operations, expected.map(String::from).into());
