@@ -296,3 +296,42 @@ async fn the_emulators_bearer_token_authenticates_and_any_other_gets_401() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["code"], "UNSUPPORTED_AUTHORIZATION");
 }
+
+/// Every operation of the spec, including ones added after this test was written, refuses a
+/// request signed with another key, and one with no authentication at all.
+#[tokio::test]
+async fn every_operation_of_the_spec_refuses_a_wrong_key_and_no_authentication() {
+    let (emulator, _) = start().await;
+    let session = emulator.demo_session();
+    let key = SigningKey::from_pem(include_str!("../data/other-rsa2048.pem")).unwrap();
+    let wrong =
+        idv_api::idv_signing::Signer::new(emulator.sdk_id(), key, &emulator.sandbox_url()).unwrap();
+    let spec: Value = serde_yaml::from_str(include_str!("../../../spec/idv.yaml")).unwrap();
+    let http = reqwest::Client::new();
+    let mut operations = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            operations += 1;
+            let concrete = path
+                .replace("{sessionId}", &session)
+                .replace("{sdkId}", emulator.sdk_id())
+                .replace("{mediaId}", "m")
+                .replace("{resourceId}", "r");
+            let url = format!("{}{concrete}", emulator.sandbox_url());
+            let method: reqwest::Method = method.to_uppercase().parse().unwrap();
+            let mut request = http.request(method.clone(), &url).build().unwrap();
+            wrong.sign_request(&mut request).unwrap();
+            let response = http.execute(request).await.unwrap();
+            assert_eq!(response.status(), 401, "{id} with another key");
+            let response = http.request(method, &url).send().await.unwrap();
+            assert_eq!(response.status(), 401, "{id} without authentication");
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(body["code"], "MISSING_SIGNATURE", "{id}");
+        }
+    }
+    assert!(operations >= 15, "{operations} operations");
+    assert_eq!(emulator.stats().authenticated, 0);
+}

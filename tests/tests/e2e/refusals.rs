@@ -36,6 +36,46 @@ async fn send(
     )
 }
 
+/// Every operation whose spec entry declares a 415 answers it to a body sent as text.
+#[tokio::test]
+async fn every_operation_that_declares_415_answers_it() {
+    let (emulator, _) = start().await;
+    let session = emulator.demo_session();
+    let spec: Value = serde_yaml::from_str(include_str!("../../../spec/idv.yaml")).unwrap();
+    let mut tested = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if operation.pointer("/responses/415").is_none() {
+                continue;
+            }
+            let concrete = path
+                .replace("{sessionId}", &session)
+                .replace("{sdkId}", emulator.sdk_id())
+                .replace("{resourceId}", "r");
+            let method = method.to_uppercase().parse().unwrap();
+            let (status, body) =
+                send(&emulator, method, &concrete, Some("text/plain"), Some("{}")).await;
+            let id = operation["operationId"].as_str().unwrap();
+            assert_eq!(
+                (status, &body["code"]),
+                (415, &json!("UNSUPPORTED_MEDIA_TYPE")),
+                "{id}"
+            );
+            tested.push(id.to_owned());
+        }
+    }
+    tested.sort();
+    assert_eq!(
+        tested,
+        [
+            "createFaceCaptureResource",
+            "createSession",
+            "putApplicationResponseConfig",
+            "putSessionResponseConfig",
+        ]
+    );
+}
+
 #[tokio::test]
 async fn a_body_that_is_not_declared_json_gets_415() {
     let (emulator, _) = start().await;
