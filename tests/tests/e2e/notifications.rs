@@ -73,14 +73,21 @@ async fn quiet(rx: &mut mpsc::UnboundedReceiver<Received>) {
     assert!(more.is_err(), "no further notification");
 }
 
-fn every_topic() -> Vec<NotificationTopic> {
-    vec![
-        NotificationTopic::ResourceUpdate,
-        NotificationTopic::TaskCompletion,
-        NotificationTopic::CheckCompletion,
-        NotificationTopic::SessionCompletion,
-        NotificationTopic::ClientSessionTokenDeleted,
-    ]
+/// A subscription to every topic the emulator sends, at `endpoint`, without auth.
+fn every_topic(endpoint: impl Into<String>) -> NotificationConfig {
+    NotificationConfig {
+        endpoint: endpoint.into(),
+        topics: vec![
+            NotificationTopic::ResourceUpdate,
+            NotificationTopic::TaskCompletion,
+            NotificationTopic::CheckCompletion,
+            NotificationTopic::SessionCompletion,
+            NotificationTopic::ClientSessionTokenDeleted,
+        ],
+        auth_token: None,
+        auth_type: None,
+        extra: Default::default(),
+    }
 }
 
 fn payload(notifications: NotificationConfig) -> CreateSessionPayload {
@@ -106,11 +113,8 @@ async fn a_sandbox_session_notifies_each_subscribed_topic_in_order_with_basic_au
         .unwrap();
     let (url, mut rx) = endpoint(0).await;
     let config = NotificationConfig {
-        endpoint: url,
-        topics: every_topic(),
         auth_token: Some("username:password".into()),
-        auth_type: None,
-        extra: Default::default(),
+        ..every_topic(url)
     };
     let id = create(&client, payload(config)).await;
     let auth = NotificationAuth::basic("username:password");
@@ -186,11 +190,10 @@ async fn only_subscribed_topics_are_sent_with_bearer_auth_and_failures_are_retri
     // The endpoint fails twice before it accepts.
     let (url, mut rx) = endpoint(2).await;
     let config = NotificationConfig {
-        endpoint: url,
         topics: vec![NotificationTopic::SessionCompletion],
         auth_token: Some("s3cr3t-token".into()),
         auth_type: Some(NotificationAuthType::Bearer),
-        extra: Default::default(),
+        ..every_topic(url)
     };
     let id = create(&client, payload(config)).await;
 
@@ -219,13 +222,7 @@ async fn an_endpoint_that_never_answers_does_not_hold_up_the_api() {
             open.push(socket);
         }
     });
-    let config = NotificationConfig {
-        endpoint: url,
-        topics: every_topic(),
-        auth_token: None,
-        auth_type: None,
-        extra: Default::default(),
-    };
+    let config = every_topic(url);
     // If a delivery were made inside a request, this would hang behind it.
     let calls = async {
         let id = create(&client, payload(config)).await;
@@ -247,24 +244,12 @@ async fn an_endpoint_that_never_answers_does_not_hold_up_the_api() {
 #[tokio::test]
 async fn endpoints_off_this_machine_are_accepted_but_never_called() {
     let (_emulator, client) = start().await;
-    let config = NotificationConfig {
-        endpoint: "https://example.com/yoti".into(),
-        topics: every_topic(),
-        auth_token: None,
-        auth_type: None,
-        extra: Default::default(),
-    };
+    let config = every_topic("https://example.com/yoti");
     let id = create(&client, payload(config)).await;
     client.get_session().session_id(&id).send().await.unwrap();
 
     // An http endpoint that is not loopback is refused, as the API refuses any http one.
-    let config = NotificationConfig {
-        endpoint: "http://example.com/yoti".into(),
-        topics: every_topic(),
-        auth_token: None,
-        auth_type: None,
-        extra: Default::default(),
-    };
+    let config = every_topic("http://example.com/yoti");
     let (status, error) =
         super::api_error(client.create_session().body(payload(config)).send().await);
     assert_eq!(status, 400);
