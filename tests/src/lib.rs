@@ -398,7 +398,7 @@ impl Emulator {
     }
 
     /// The bearer token it issued: a client that sends `Authorization: Bearer <token>` needs
-    /// no signature ([`idv_api::Client::with_bearer_token`]). Any other bearer token gets 401.
+    /// no signature (`idv_api::Client::with_bearer_token`). Any other bearer token gets 401.
     pub fn bearer_token(&self) -> &str {
         &self.app.bearer_token
     }
