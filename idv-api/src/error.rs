@@ -323,7 +323,16 @@ impl fmt::Display for InvalidResponse {
                     "the API answered {status} with a body that is not the documented JSON ({ct}, {} bytes): ",
                     body.len()
                 )?;
-                // Only the category and position: serde's messages quote values.
+                // Only the category, a missing field's name and the position: serde's other
+                // messages quote values. A field name comes from the spec, not the response.
+                if let Some(field) = missing_field(error) {
+                    return write!(
+                        f,
+                        "the required field `{field}` is missing at line {} column {}",
+                        error.line(),
+                        error.column()
+                    );
+                }
                 let what = match error.classify() {
                     serde_json::error::Category::Io => "unreadable",
                     serde_json::error::Category::Syntax => "not JSON",
@@ -339,6 +348,28 @@ impl fmt::Display for InvalidResponse {
                     error.column()
                 )
             }
+        }
+    }
+}
+
+/// The name of the required field serde found missing, if that is the error. serde writes
+/// "missing field `name`" with the name of a field of the Rust type, never response content.
+fn missing_field(error: &serde_json::Error) -> Option<String> {
+    let message = error.to_string();
+    let name = message.strip_prefix("missing field `")?.split('`').next()?;
+    let is_identifier = !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    is_identifier.then(|| name.to_string())
+}
+
+impl InvalidResponse {
+    /// The name of the required field the body lacks, when that is why it could not be read
+    /// (e.g. `session_id` in a create-session response).
+    pub fn missing_field(&self) -> Option<String> {
+        match &self.kind {
+            InvalidKind::NotJson { error, .. } => missing_field(error),
+            InvalidKind::TooLarge { .. } => None,
         }
     }
 }

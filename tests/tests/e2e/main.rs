@@ -65,10 +65,7 @@ fn from_now(seconds: i64) -> chrono::DateTime<chrono::Utc> {
 /// Creates a session and returns its id.
 async fn create(client: &Client, payload: CreateSessionPayload) -> String {
     let created = client.create_session().body(payload).send().await.unwrap();
-    created
-        .session_id
-        .clone()
-        .expect("a created session has an id")
+    created.into_inner().session_id
 }
 
 /// The code of an `ApiError`.

@@ -77,10 +77,9 @@ async fn create_get_and_delete_a_session() {
         .await
         .unwrap();
     assert_eq!(created.status(), 201);
-    let id = created.session_id.clone().expect("session_id");
+    let id = created.session_id.clone();
     uuid::Uuid::parse_str(&id).expect("the session id is a UUID");
-    uuid::Uuid::parse_str(created.client_session_token.as_deref().unwrap())
-        .expect("the token is a UUID");
+    uuid::Uuid::parse_str(&created.client_session_token).expect("the token is a UUID");
     assert_eq!(
         created.client_session_token_ttl,
         Some(600),
@@ -89,7 +88,10 @@ async fn create_get_and_delete_a_session() {
 
     let session = client.get_session().session_id(&id).send().await.unwrap();
     assert_eq!(session.session_id.as_deref(), Some(id.as_str()));
-    assert_eq!(session.client_session_token, created.client_session_token);
+    assert_eq!(
+        session.client_session_token.as_deref(),
+        Some(created.client_session_token.as_str())
+    );
     assert_eq!(session.user_tracking_id.as_deref(), Some("user-42"));
     assert_eq!(session.state, Some(SessionState::Completed));
     assert!(
@@ -545,7 +547,7 @@ async fn the_production_base_has_no_sandbox_operations() {
         .send()
         .await
         .unwrap();
-    let id = id.session_id.clone().unwrap();
+    let id = id.session_id.clone();
     production
         .get_session()
         .session_id(&id)
