@@ -2,13 +2,64 @@
 //! report what it says.
 
 use idv_api::MediaContentExt;
-use idv_api::types::{CheckType, CreateSessionPayload, GetSessionResult, ResponseConfig};
+use idv_api::types::{
+    CheckReport, CheckType, CountryRestriction, CreateSessionPayload, DocumentFilter,
+    DocumentFilterType, GetSessionResult, Inclusion, LivenessType, Recommendation,
+    RecommendationValue, RequestedCheck, RequestedCheckConfig, RequiredDocument,
+    RequiredDocumentType, ResponseConfig, SandboxCheckReports, SandboxCheckResult,
+    SandboxDocumentCheck, SandboxDocumentFilter, SandboxLivenessCheck, TaskType,
+    TypeRestriction,
+};
 use serde_json::{Value, json};
 
 use super::{create, start, typed};
 
 fn report(check: &idv_api::types::Check) -> Value {
     serde_json::to_value(check.report.as_ref().expect("a report")).unwrap()
+}
+
+/// An ID document from one country, of one type.
+fn restricted(country: &str, document: &str) -> RequiredDocument {
+    let filter = DocumentFilter {
+        country_restriction: Some(CountryRestriction {
+            inclusion: Inclusion::Include,
+            country_codes: vec![country.into()],
+            extra: Default::default(),
+        }),
+        type_restriction: Some(TypeRestriction {
+            inclusion: Inclusion::Include,
+            document_types: vec![document.into()],
+            extra: Default::default(),
+        }),
+        ..DocumentFilter::new(DocumentFilterType::OrthogonalRestrictions)
+    };
+    RequiredDocument {
+        filter: Some(filter),
+        ..RequiredDocument::new(RequiredDocumentType::IdDocument)
+    }
+}
+
+/// A sandbox result whose report recommends `value`.
+fn recommending(value: RecommendationValue) -> Option<SandboxCheckResult> {
+    Some(SandboxCheckResult {
+        report: Some(CheckReport {
+            recommendation: Some(Recommendation {
+                value: Some(value),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
+}
+
+/// A sandbox liveness check of `kind` that recommends `value`.
+fn liveness(kind: LivenessType, value: RecommendationValue) -> SandboxLivenessCheck {
+    SandboxLivenessCheck {
+        liveness_type: Some(kind),
+        result: recommending(value),
+        ..Default::default()
+    }
 }
 
 fn check(session: &GetSessionResult, kind: CheckType) -> &idv_api::types::Check {
@@ -58,15 +109,17 @@ async fn configure_create_read_fetch_and_delete() {
         .unwrap();
     assert_eq!(read.into_inner(), app_config);
 
-    let payload: CreateSessionPayload = typed(json!({
-        "requested_checks": [{"type": "ID_DOCUMENT_AUTHENTICITY"}, {"type": "LIVENESS"}, {"type": "ID_DOCUMENT_FACE_MATCH"}],
-        "requested_tasks": [{"type": "ID_DOCUMENT_TEXT_DATA_EXTRACTION"}],
-        "required_documents": [{"type": "ID_DOCUMENT", "filter": {
-            "type": "ORTHOGONAL_RESTRICTIONS",
-            "country_restriction": {"inclusion": "INCLUDE", "country_codes": ["GBR"]},
-            "type_restriction": {"inclusion": "INCLUDE", "document_types": ["PASSPORT"]}
-        }}]
-    }));
+    let checks = [
+        CheckType::IdDocumentAuthenticity,
+        CheckType::Liveness,
+        CheckType::IdDocumentFaceMatch,
+    ];
+    let payload = CreateSessionPayload {
+        requested_checks: checks.map(RequestedCheck::new).into(),
+        requested_tasks: vec![TaskType::IdDocumentTextDataExtraction.into()],
+        required_documents: vec![restricted("GBR", "PASSPORT")],
+        ..Default::default()
+    };
     let id = create(&client, payload).await;
     let before = client.get_session().session_id(&id).send().await.unwrap();
     assert_eq!(
@@ -206,15 +259,27 @@ async fn configure_create_read_fetch_and_delete() {
 #[tokio::test]
 async fn document_filters_and_liveness_types_select_the_report() {
     let (emulator, client) = start().await;
-    let config: ResponseConfig = typed(json!({
-        "check_reports": {
-            "ID_DOCUMENT_AUTHENTICITY": [
-                {"document_filter": {"country_codes": ["FRA"]}, "result": {"report": {"recommendation": {"value": "REJECT"}}}},
-                {"result": {"report": {"recommendation": {"value": "APPROVE"}}}}
+    let config = ResponseConfig {
+        check_reports: Some(SandboxCheckReports {
+            id_document_authenticity: vec![
+                SandboxDocumentCheck {
+                    document_filter: Some(SandboxDocumentFilter {
+                        country_codes: vec!["FRA".into()],
+                        ..Default::default()
+                    }),
+                    result: recommending(RecommendationValue::Reject),
+                    ..Default::default()
+                },
+                SandboxDocumentCheck {
+                    result: recommending(RecommendationValue::Approve),
+                    ..Default::default()
+                },
             ],
-            "LIVENESS": [{"liveness_type": "STATIC", "result": {"report": {"recommendation": {"value": "CONSIDER"}}}}]
-        }
-    }));
+            liveness: vec![liveness(LivenessType::Static, RecommendationValue::Consider)],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
     client
         .put_application_response_config()
         .sdk_id(emulator.sdk_id())
@@ -222,17 +287,16 @@ async fn document_filters_and_liveness_types_select_the_report() {
         .send()
         .await
         .unwrap();
-    let restricted = |country: &str, document: &str| {
-        json!({"type": "ID_DOCUMENT", "filter": {
-            "type": "ORTHOGONAL_RESTRICTIONS",
-            "country_restriction": {"inclusion": "INCLUDE", "country_codes": [country]},
-            "type_restriction": {"inclusion": "INCLUDE", "document_types": [document]}
-        }})
+    let payload = CreateSessionPayload {
+        requested_checks: [CheckType::IdDocumentAuthenticity, CheckType::Liveness]
+            .map(RequestedCheck::new)
+            .into(),
+        required_documents: vec![
+            restricted("FRA", "NATIONAL_ID"),
+            restricted("USA", "DRIVING_LICENCE"),
+        ],
+        ..Default::default()
     };
-    let payload: CreateSessionPayload = typed(json!({
-        "requested_checks": [{"type": "ID_DOCUMENT_AUTHENTICITY"}, {"type": "LIVENESS"}],
-        "required_documents": [restricted("FRA", "NATIONAL_ID"), restricted("USA", "DRIVING_LICENCE")]
-    }));
     let id = create(&client, payload).await;
     let session = client
         .get_session()
@@ -282,14 +346,16 @@ async fn document_filters_and_liveness_types_select_the_report() {
 #[tokio::test]
 async fn the_requested_liveness_type_decides_the_capture() {
     let (emulator, client) = start().await;
-    let config: ResponseConfig = typed(json!({
-        "check_reports": {
-            "LIVENESS": [
-                {"liveness_type": "ZOOM", "result": {"report": {"recommendation": {"value": "REJECT"}}}},
-                {"liveness_type": "STATIC", "result": {"report": {"recommendation": {"value": "CONSIDER"}}}}
-            ]
-        }
-    }));
+    let config = ResponseConfig {
+        check_reports: Some(SandboxCheckReports {
+            liveness: vec![
+                liveness(LivenessType::Zoom, RecommendationValue::Reject),
+                liveness(LivenessType::Static, RecommendationValue::Consider),
+            ],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
     client
         .put_application_response_config()
         .sdk_id(emulator.sdk_id())
@@ -297,18 +363,27 @@ async fn the_requested_liveness_type_decides_the_capture() {
         .send()
         .await
         .unwrap();
+    let static_ = RequestedCheckConfig {
+        liveness_type: Some(LivenessType::Static),
+        ..Default::default()
+    };
+    let zoom = RequestedCheckConfig {
+        liveness_type: Some(LivenessType::Zoom),
+        max_retries: Some(3),
+        ..Default::default()
+    };
     for (requested, expected, value) in [
-        (json!({"liveness_type": "STATIC"}), "STATIC", "CONSIDER"),
-        (
-            json!({"liveness_type": "ZOOM", "max_retries": 3}),
-            "ZOOM",
-            "REJECT",
-        ),
+        (static_, "STATIC", "CONSIDER"),
+        (zoom, "ZOOM", "REJECT"),
         // No type asked for: the first configured one.
-        (json!({}), "ZOOM", "REJECT"),
+        (RequestedCheckConfig::default(), "ZOOM", "REJECT"),
     ] {
-        let payload: CreateSessionPayload =
-            typed(json!({"requested_checks": [{"type": "LIVENESS", "config": requested}]}));
+        let liveness_check = RequestedCheck {
+            config: Some(requested.clone()),
+            ..RequestedCheck::new(CheckType::Liveness)
+        };
+        let payload = CreateSessionPayload::builder().requested_checks([liveness_check]);
+        let requested = serde_json::to_value(&requested).unwrap();
         let id = create(&client, payload).await;
         let session = client.get_session().session_id(&id).send().await.unwrap();
         let liveness = &session.resources.as_ref().unwrap().liveness_capture[0];
