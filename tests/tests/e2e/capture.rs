@@ -484,7 +484,8 @@ async fn adding_a_face_capture_to_a_session_that_needs_none_says_so() {
     let (_emulator, client) = start().await;
     let id = create(
         &client,
-        CreateSessionPayload::builder().requested_checks([RequestedCheck::new(CheckType::Liveness)]),
+        CreateSessionPayload::builder()
+            .requested_checks([RequestedCheck::new(CheckType::Liveness)]),
     )
     .await;
     let error = client

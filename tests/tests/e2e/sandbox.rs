@@ -7,8 +7,7 @@ use idv_api::types::{
     DocumentFilterType, GetSessionResult, Inclusion, LivenessType, Recommendation,
     RecommendationValue, RequestedCheck, RequestedCheckConfig, RequiredDocument,
     RequiredDocumentType, ResponseConfig, SandboxCheckReports, SandboxCheckResult,
-    SandboxDocumentCheck, SandboxDocumentFilter, SandboxLivenessCheck, TaskType,
-    TypeRestriction,
+    SandboxDocumentCheck, SandboxDocumentFilter, SandboxLivenessCheck, TaskType, TypeRestriction,
 };
 use serde_json::{Value, json};
 
@@ -275,7 +274,10 @@ async fn document_filters_and_liveness_types_select_the_report() {
                     ..Default::default()
                 },
             ],
-            liveness: vec![liveness(LivenessType::Static, RecommendationValue::Consider)],
+            liveness: vec![liveness(
+                LivenessType::Static,
+                RecommendationValue::Consider,
+            )],
             ..Default::default()
         }),
         ..Default::default()
