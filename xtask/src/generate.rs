@@ -133,7 +133,7 @@ fn quiet_catch_unwind<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 ///   becomes a bare `enum: [null]`, which progenitor reads as null: `anyOf` a schema and it
 ///   then generates an `Option`.
 /// - A bodiless 2xx beside a raw-bytes 2xx gets the raw-bytes content
-///   ([`bodiless_success_as_raw`]).
+///   (`bodiless_success_as_raw`).
 /// - An object schema with properties and no `additionalProperties` gets
 ///   `additionalProperties: {}`, so its type keeps the fields the spec does not know in a
 ///   flattened `extra` map (and sends them back when serialized).
