@@ -7,13 +7,18 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use idv_api::MediaContentExt;
 use idv_api::idv_signing::{SigningKey, signed_message};
 use idv_api::types::{
-    CaMatchingStrategy, CaMatchingStrategyType, CaSources, CaSourcesType, Check, CheckReport,
-    CheckType, CreateSessionPayload, DocumentFilter, DocumentFilterType, DocumentRestriction,
-    GetSessionResult, IdentityProfileRequirements, IdentityProfileScheme, Inclusion, ManualCheck,
-    Objective, ObjectiveType, Recommendation, RecommendationValue, RequestedCheck,
-    RequestedCheckConfig, RequestedTask, RequiredDocument, RequiredDocumentType,
-    ResourceSourceType, ResponseConfig, SandboxCheckReports, SandboxCheckResult,
-    SandboxDocumentCheck, Subject, TaskType, WatchlistAdvancedCaAccountType,
+    AdvancedIdentityProfile, AdvancedIdentityProfileRequirements, AdvancedIdentityProfileScheme,
+    AdvancedIdentityProfileSchemeConfig, CaMatchingStrategy, CaMatchingStrategyType, CaSources,
+    CaSourcesType, Check, CheckReport, CheckType, CreateSessionPayload, DocumentFilter,
+    DocumentFilterType, DocumentRestriction, GetSessionResult, IdentityProfileRequirements,
+    IdentityProfileScheme, Inclusion, ManualCheck, Objective, ObjectiveType, Recommendation,
+    RecommendationValue, RequestedCheck, RequestedCheckConfig, RequestedTask, RequiredDocument,
+    RequiredDocumentType, ResourceSourceType, ResponseConfig, SandboxCheck, SandboxCheckReports,
+    SandboxCheckResult, SandboxDocumentCheck, SandboxDocumentIdPhoto, SandboxTaskRecommendation,
+    SandboxTaskRecommendationReason, SandboxTaskResults, SandboxTextExtractionResult,
+    SandboxTextExtractionTask, SandboxWatchlistAdvancedCaCheck, Subject,
+    TaskRecommendationReasonValue, TaskRecommendationValue, TaskType,
+    WatchlistAdvancedCaAccountType, WatchlistSummary,
 };
 use idv_api::{Client, types};
 use idv_emulator::Emulator;
@@ -358,23 +363,47 @@ async fn the_sandbox_configures_each_new_check_type() {
         ..Default::default()
     };
     let id = create(&client, payload).await;
-    let rejected =
-        |reason: &str| json!({"report": {"recommendation": {"value": "REJECT", "reason": reason}}});
-    let config: ResponseConfig = typed(json!({
-        "check_reports": {
-            "FACE_COMPARISON": {"result": rejected("FACE_NOT_MATCHING")},
-            "WATCHLIST_SCREENING": {"result": {"report": {
-                "recommendation": {"value": "APPROVE"},
-                "watchlist_summary": {"total_hits": 0, "associated_country_codes": []}
-            }}},
-            "WATCHLIST_ADVANCED_CA": [{
-                "sources_filter": {"type": "PROFILE", "search_profile": "profile-1"},
-                "result": rejected("HITS_FOUND")
+    let result = |value, reason: Option<&str>, summary| SandboxCheckResult {
+        report: Some(CheckReport {
+            recommendation: Some(Recommendation {
+                value: Some(value),
+                reason: reason.map(str::to_string),
+                ..Default::default()
+            }),
+            watchlist_summary: summary,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let rejected = |reason| SandboxCheck {
+        result: Some(result(RecommendationValue::Reject, Some(reason), None)),
+        ..Default::default()
+    };
+    let no_hits = WatchlistSummary {
+        total_hits: Some(0),
+        ..Default::default()
+    };
+    let config = ResponseConfig {
+        check_reports: Some(SandboxCheckReports {
+            face_comparison: Some(rejected("FACE_NOT_MATCHING")),
+            watchlist_screening: Some(SandboxCheck {
+                result: Some(result(RecommendationValue::Approve, None, Some(no_hits))),
+                ..Default::default()
+            }),
+            watchlist_advanced_ca: vec![SandboxWatchlistAdvancedCaCheck {
+                sources_filter: Some(CaSources {
+                    search_profile: Some("profile-1".into()),
+                    ..CaSources::new(CaSourcesType::Profile)
+                }),
+                result: rejected("HITS_FOUND").result,
+                ..Default::default()
             }],
-            "THIRD_PARTY_IDENTITY_FRAUD_1": {"result": rejected("FRAUD_SUSPECTED")},
-            "SYNECTICS_IDENTITY_FRAUD": [{"result": rejected("SYNECTICS_HIT")}]
-        }
-    }));
+            third_party_identity_fraud_1: Some(rejected("FRAUD_SUSPECTED")),
+            synectics_identity_fraud: vec![rejected("SYNECTICS_HIT")],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
     configure(&client, &id, config).await;
     let read = session(&client, &id).await;
     let reason = |c: &Check| {
@@ -573,14 +602,41 @@ async fn an_identity_profile_session_reports_its_result_report_and_preview() {
 #[tokio::test]
 async fn an_advanced_identity_profile_session_reports_each_trust_framework() {
     let (_emulator, client) = start().await;
-    let payload: CreateSessionPayload = typed(json!({
-        "advanced_identity_profile_requirements": {"profiles": [
-            {"trust_framework": "UK_TFIDA", "schemes": [{"type": "RTW", "label": "rtw"}]},
-            {"trust_framework": "YOTI_GLOBAL", "schemes": [{"type": "IDENTITY", "objective": "AL_L1", "label": "id",
-                "config": {"filter": {"type": "DOCUMENT_RESTRICTIONS", "inclusion": "INCLUDE", "documents": [{"document_types": ["PASSPORT"]}]}}}]}
-        ]},
-        "subject": {"subject_id": "subject-2"}
-    }));
+    let scheme = |type_: &str, label: &str| AdvancedIdentityProfileScheme {
+        type_: type_.into(),
+        label: Some(label.into()),
+        config: None,
+        objective: None,
+        extra: Default::default(),
+    };
+    let profile = |trust_framework: &str, scheme| AdvancedIdentityProfile {
+        trust_framework: trust_framework.into(),
+        schemes: vec![scheme],
+        extra: Default::default(),
+    };
+    let passports = documents(Inclusion::Include, &["PASSPORT"], &[]).filter;
+    let identity = AdvancedIdentityProfileScheme {
+        objective: Some("AL_L1".into()),
+        config: Some(AdvancedIdentityProfileSchemeConfig {
+            filter: passports,
+            ..Default::default()
+        }),
+        ..scheme("IDENTITY", "id")
+    };
+    let payload = CreateSessionPayload {
+        advanced_identity_profile_requirements: Some(AdvancedIdentityProfileRequirements {
+            profiles: vec![
+                profile("UK_TFIDA", scheme("RTW", "rtw")),
+                profile("YOTI_GLOBAL", identity),
+            ],
+            ..Default::default()
+        }),
+        subject: Some(Subject {
+            subject_id: Some("subject-2".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
     let id = create(&client, payload).await;
     let read = session(&client, &id).await;
     assert!(read.identity_profile.is_none());
@@ -616,15 +672,36 @@ async fn the_sandbox_sets_the_document_photo_and_task_recommendations() {
     let payload = CreateSessionPayload::builder()
         .requested_tasks([RequestedTask::new(TaskType::IdDocumentTextDataExtraction)]);
     let id = create(&client, payload).await;
-    let config: ResponseConfig = typed(
-        json!({"task_results": {"ID_DOCUMENT_TEXT_DATA_EXTRACTION": [{
-            "result": {
-                "document_fields": {"full_name": "Ada Lovelace"},
-                "document_id_photo": {"content_type": "image/jpeg", "data": "/9j/4AAQ"},
-                "recommendation": {"value": "SHOULD_TRY_AGAIN", "reason": {"value": "QUALITY", "detail": "BLUR"}}
-            }
-        }]}}),
-    );
+    let result = SandboxTextExtractionResult {
+        document_fields: [("full_name".to_string(), "Ada Lovelace".into())]
+            .into_iter()
+            .collect(),
+        document_id_photo: Some(SandboxDocumentIdPhoto {
+            content_type: "image/jpeg".into(),
+            data: "/9j/4AAQ".into(),
+            extra: Default::default(),
+        }),
+        recommendation: Some(SandboxTaskRecommendation {
+            value: Some(TaskRecommendationValue::ShouldTryAgain),
+            reason: Some(SandboxTaskRecommendationReason {
+                value: Some(TaskRecommendationReasonValue::Quality),
+                detail: Some("BLUR".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let config = ResponseConfig {
+        task_results: Some(SandboxTaskResults {
+            id_document_text_data_extraction: vec![SandboxTextExtractionTask {
+                result: Some(result),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
     configure(&client, &id, config).await;
     let read = session(&client, &id).await;
     let document = &read.resources.as_ref().unwrap().id_documents[0];
