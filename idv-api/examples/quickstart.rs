@@ -13,13 +13,15 @@ use std::error::Error;
 use std::process::ExitCode;
 
 use idv_api::types::{
-    ApiError, CheckType, CreateSessionPayload, GetSessionResult, ManualCheck, RequestedCheck,
+    ApiError, BreakdownItem, BreakdownResult, CheckReport, CheckType, CreateSessionPayload,
+    GetSessionResult, ManualCheck, Recommendation, RecommendationValue, RequestedCheck,
     RequestedCheckConfig, RequestedTask, RequestedTaskConfig, RequiredDocument,
-    RequiredDocumentType, ResponseConfig, SdkConfig, TaskType,
+    RequiredDocumentType, ResponseConfig, SandboxCheckReports, SandboxCheckResult,
+    SandboxDocumentCheck, SandboxTaskResults, SandboxTextDataCheck, SandboxTextDataCheckResult,
+    SandboxTextExtractionResult, SandboxTextExtractionTask, SdkConfig, TaskType,
 };
 use idv_api::{Client, KEY_FILE_ENV, MediaContentExt, SANDBOX_URL, SDK_ID_ENV};
 use idv_emulator::Emulator;
-use serde_json::json;
 
 type Result<T, E = Box<dyn Error>> = std::result::Result<T, E>;
 
@@ -47,16 +49,12 @@ async fn run() -> Result<()> {
         .send()
         .await
         .map_err(api)?;
-    let session_id = created
-        .session_id
-        .clone()
-        .ok_or("the response has no session_id")?;
-    let token = created.client_session_token.clone().unwrap_or_default();
+    let (session_id, token) = (&created.session_id, &created.client_session_token);
     println!("   session id:           {session_id}");
-    println!(
-        "   client session token: {token} (valid for {} s)",
-        created.client_session_token_ttl.unwrap_or_default()
-    );
+    match created.client_session_token_ttl {
+        Some(ttl) => println!("   client session token: {token} (valid for {ttl} s)"),
+        None => println!("   client session token: {token}"),
+    }
     // The web flow is served under the API's base URL; the emulator has none, so show the
     // address the user would open in production.
     let web = match &emulator {
@@ -73,8 +71,8 @@ async fn run() -> Result<()> {
     );
     client
         .put_session_response_config()
-        .session_id(&session_id)
-        .body(sandbox_results()?)
+        .session_id(session_id)
+        .body(sandbox_results())
         .send()
         .await
         .map_err(api)?;
@@ -83,7 +81,7 @@ async fn run() -> Result<()> {
     step(3, "Fetch the session", "GET /sessions/{id}");
     let session = client
         .get_session()
-        .session_id(&session_id)
+        .session_id(session_id)
         .send()
         .await
         .map_err(api)?;
@@ -101,7 +99,7 @@ async fn run() -> Result<()> {
         Some((what, media_id)) => {
             let response = client
                 .get_media_content()
-                .session_id(&session_id)
+                .session_id(session_id)
                 .media_id(&media_id)
                 .send()
                 .await
@@ -123,7 +121,7 @@ async fn run() -> Result<()> {
     step(5, "Delete the session", "DELETE /sessions/{id}");
     let deleted = client
         .delete_session()
-        .session_id(&session_id)
+        .session_id(session_id)
         .send()
         .await
         .map_err(api)?;
@@ -155,39 +153,34 @@ async fn connect() -> Result<(Client, Option<Emulator>)> {
 
 /// An ID document that must be authentic and match the user's face, with its text read.
 fn session_payload() -> CreateSessionPayload {
-    let never = RequestedCheckConfig {
-        manual_check: Some(ManualCheck::Never),
-        ..Default::default()
-    };
-    let check = |type_, config: &RequestedCheckConfig| RequestedCheck {
-        type_,
-        config: Some(config.clone()),
-        extra: Default::default(),
+    let never = || {
+        Some(RequestedCheckConfig {
+            manual_check: Some(ManualCheck::Never),
+            ..Default::default()
+        })
     };
     CreateSessionPayload {
         client_session_token_ttl: Some(600),
         resources_ttl: Some(90_000),
         user_tracking_id: Some("quickstart-user".into()),
         requested_checks: vec![
-            check(CheckType::IdDocumentAuthenticity, &never),
-            check(CheckType::IdDocumentFaceMatch, &never),
+            RequestedCheck {
+                config: never(),
+                ..RequestedCheck::new(CheckType::IdDocumentAuthenticity)
+            },
+            RequestedCheck {
+                config: never(),
+                ..RequestedCheck::new(CheckType::IdDocumentFaceMatch)
+            },
         ],
         requested_tasks: vec![RequestedTask {
-            type_: TaskType::IdDocumentTextDataExtraction,
             config: Some(RequestedTaskConfig {
                 manual_check: Some(ManualCheck::Never),
                 ..Default::default()
             }),
-            extra: Default::default(),
+            ..RequestedTask::new(TaskType::IdDocumentTextDataExtraction)
         }],
-        required_documents: vec![RequiredDocument {
-            type_: RequiredDocumentType::IdDocument,
-            filter: None,
-            objective: None,
-            document_types: Vec::new(),
-            country_codes: Vec::new(),
-            extra: Default::default(),
-        }],
+        required_documents: vec![RequiredDocument::new(RequiredDocumentType::IdDocument)],
         sdk_config: Some(SdkConfig {
             primary_colour: Some("#2d9fff".into()),
             locale: Some("en-GB".into()),
@@ -199,28 +192,71 @@ fn session_payload() -> CreateSessionPayload {
     }
 }
 
-/// What the sandbox should report for this session.
-fn sandbox_results() -> Result<ResponseConfig> {
-    let approve = |sub_checks: &[&str]| {
-        let breakdown: Vec<_> = sub_checks
-            .iter()
-            .map(|s| json!({"sub_check": s, "result": "PASS"}))
-            .collect();
-        json!({"result": {"report": {"recommendation": {"value": "APPROVE"}, "breakdown": breakdown}}})
+/// A report that recommends APPROVE, each of `sub_checks` passing.
+fn approve(sub_checks: &[&str]) -> CheckReport {
+    let pass = |sub_check: &&str| BreakdownItem {
+        sub_check: Some(sub_check.to_string()),
+        result: Some(BreakdownResult::Pass),
+        ..Default::default()
     };
-    let fields =
-        json!({"full_name": "Jane Doe", "date_of_birth": "1990-04-01", "nationality": "GBR"});
-    Ok(serde_json::from_value(json!({
-        "task_results": {
-            "ID_DOCUMENT_TEXT_DATA_EXTRACTION": [{"result": {"document_fields": fields, "detected_country": "GBR"}}]
-        },
-        "check_reports": {
-            "ID_DOCUMENT_AUTHENTICITY": [approve(&["document_in_date", "real_document", "no_sign_of_tampering"])],
-            "ID_DOCUMENT_FACE_MATCH": [approve(&["ai_face_match"])],
-            "ID_DOCUMENT_TEXT_DATA_CHECK": [approve(&["text_data_readable"])],
-            "async_report_delay": 0
-        }
-    }))?)
+    CheckReport {
+        recommendation: Some(Recommendation {
+            value: Some(RecommendationValue::Approve),
+            ..Default::default()
+        }),
+        breakdown: sub_checks.iter().map(pass).collect(),
+        ..Default::default()
+    }
+}
+
+/// What the sandbox should report for this session.
+fn sandbox_results() -> ResponseConfig {
+    let document_check = |sub_checks: &[&str]| SandboxDocumentCheck {
+        result: Some(SandboxCheckResult {
+            report: Some(approve(sub_checks)),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let fields: serde_json::Map<String, serde_json::Value> = [
+        ("full_name", "Jane Doe"),
+        ("date_of_birth", "1990-04-01"),
+        ("nationality", "GBR"),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_string(), value.into()))
+    .collect();
+    ResponseConfig {
+        task_results: Some(SandboxTaskResults {
+            id_document_text_data_extraction: vec![SandboxTextExtractionTask {
+                result: Some(SandboxTextExtractionResult {
+                    document_fields: fields,
+                    detected_country: Some("GBR".into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }),
+        check_reports: Some(SandboxCheckReports {
+            id_document_authenticity: vec![document_check(&[
+                "document_in_date",
+                "real_document",
+                "no_sign_of_tampering",
+            ])],
+            id_document_face_match: vec![document_check(&["ai_face_match"])],
+            id_document_text_data_check: vec![SandboxTextDataCheck {
+                result: Some(SandboxTextDataCheckResult {
+                    report: Some(approve(&["text_data_readable"])),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }],
+            async_report_delay: Some(0),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
 }
 
 fn print_session(session: &GetSessionResult) {

@@ -329,6 +329,28 @@ impl fmt::Display for InvalidResponse {
     }
 }
 
+/// The name of the required field serde found missing, if that is the error. serde writes
+/// "missing field `name`" with the name of a field of the Rust type, never response content.
+fn missing_field(error: &serde_json::Error) -> Option<String> {
+    let message = error.to_string();
+    let name = message.strip_prefix("missing field `")?.split('`').next()?;
+    let is_identifier = !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    is_identifier.then(|| name.to_string())
+}
+
+impl InvalidResponse {
+    /// The name of the required field the body lacks, when that is why it could not be read
+    /// (e.g. `session_id` in a create-session response).
+    pub fn missing_field(&self) -> Option<String> {
+        match &self.kind {
+            InvalidKind::NotJson { error, .. } => missing_field(error),
+            InvalidKind::TooLarge { .. } => None,
+        }
+    }
+}
+
 impl fmt::Debug for InvalidResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "InvalidResponse({self})")
@@ -363,6 +385,14 @@ impl fmt::Display for types::ApiError {
 /// What is wrong with a JSON body and where, without serde's message, which quotes values
 /// (and so can carry personal data).
 pub(crate) fn json_problem(error: &serde_json::Error) -> String {
+    // A missing field's name comes from the spec, not the response, so it may be quoted.
+    if let Some(field) = missing_field(error) {
+        return format!(
+            "the required field `{field}` is missing at line {} column {}",
+            error.line(),
+            error.column()
+        );
+    }
     let what = match error.classify() {
         serde_json::error::Category::Io => "unreadable",
         serde_json::error::Category::Syntax => "not JSON",

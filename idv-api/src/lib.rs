@@ -43,6 +43,32 @@ mod results;
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+/// What users cannot reach: the only way to a [`Client`] is through its signed constructors.
+///
+/// progenitor's `new_with_client` takes the middleware stack, which only the builder makes:
+///
+/// ```compile_fail
+/// let _ = idv_api::Client::new_with_client;
+/// ```
+///
+/// The stack's type is not public:
+///
+/// ```compile_fail
+/// fn stack(_: idv_api::Transport) {}
+/// ```
+///
+/// progenitor's `ClientInfo` trait, whose `client()` returns the unsigned `reqwest::Client`
+/// requests are built with, is not re-exported. progenitor's `ClientHooks` requires the
+/// impl, so a program that depends on `progenitor-client` itself can still call it; what it
+/// gets holds no key or signer (the signer is in the private stack), so its requests go
+/// unsigned and the API refuses them.
+///
+/// ```compile_fail
+/// use idv_api::ClientInfo;
+/// ```
+#[cfg(doctest)]
+struct UnreachableDoctests;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;

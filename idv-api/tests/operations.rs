@@ -149,7 +149,8 @@ async fn every_operation_has_its_method_path_and_types() {
     let created: ResponseValue<CreateSessionResponse> =
         client.create_session().body(payload).send().await.unwrap();
     assert_eq!(created.status(), 201);
-    assert_eq!(created.session_id.as_deref(), Some("s1"));
+    assert_eq!(created.session_id, "s1");
+    assert_eq!(created.client_session_token, "t");
     let seen = assert_sent(&log, "POST", "/sessions");
     assert_eq!(&seen.body[..], br#"{"user_tracking_id":"user-1"}"#);
     assert_eq!(seen.headers["content-type"], "application/json");
@@ -277,4 +278,69 @@ async fn a_missing_path_parameter_is_an_invalid_request_not_a_panic() {
         "{err}"
     );
     assert!(log.lock().unwrap().is_empty(), "nothing was sent");
+}
+
+/// A server that answers every request with `status` and the JSON `body`.
+async fn answering(status: StatusCode, body: &'static str) -> Client {
+    let app = axum::Router::new()
+        .fallback(move || async move { (status, [("content-type", "application/json")], body) });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/idverify/v1", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    common::builder(SDK_ID, &base).build().unwrap()
+}
+
+#[tokio::test]
+async fn a_created_session_without_its_id_or_token_is_an_error_naming_the_field() {
+    for (body, field) in [
+        (
+            r#"{"client_session_token_ttl":600,"client_session_token":"t"}"#,
+            "session_id",
+        ),
+        (
+            r#"{"client_session_token_ttl":600,"session_id":"s1"}"#,
+            "client_session_token",
+        ),
+    ] {
+        let client = answering(StatusCode::CREATED, body).await;
+        let payload = CreateSessionPayload::builder();
+        let err = client
+            .create_session()
+            .body(payload)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(201));
+        assert!(!err.is_retryable());
+        let idv_api::Error::InvalidResponse(invalid) = &err else {
+            panic!("{err}")
+        };
+        assert_eq!(invalid.missing_field().as_deref(), Some(field));
+        assert_eq!(err.body().map(|b| &b[..]), Some(body.as_bytes()));
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "the API answered 201 Created with a body that is not the documented JSON \
+                 (application/json, {} bytes): the required field `{field}` is missing at \
+                 line 1 column {}",
+                body.len(),
+                body.len()
+            )
+        );
+    }
+    // The time to live is optional: the Node SDK accepts a response without it.
+    let client = answering(
+        StatusCode::CREATED,
+        r#"{"client_session_token":"t","session_id":"s1"}"#,
+    )
+    .await;
+    let payload = CreateSessionPayload::builder();
+    let created = client.create_session().body(payload).send().await.unwrap();
+    assert_eq!(
+        (
+            created.session_id.as_str(),
+            created.client_session_token_ttl
+        ),
+        ("s1", None)
+    );
 }

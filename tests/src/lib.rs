@@ -57,16 +57,11 @@
 //!     emulator.key_path(),
 //! )?;
 //!
-//! let check = RequestedCheck {
-//!     type_: CheckType::IdDocumentAuthenticity,
-//!     config: None,
-//!     extra: Default::default(),
-//! };
+//! let check = RequestedCheck::new(CheckType::IdDocumentAuthenticity);
 //! let payload = CreateSessionPayload::builder().requested_checks(vec![check]);
 //! let created = client.create_session().body(payload).send().await?;
-//! let session_id = created.session_id.clone().unwrap_or_default();
 //!
-//! let session = client.get_session().session_id(&session_id).send().await?;
+//! let session = client.get_session().session_id(&created.session_id).send().await?;
 //! assert_eq!(session.checks[0].type_, Some(CheckType::IdDocumentAuthenticity));
 //! # Ok(())
 //! # }

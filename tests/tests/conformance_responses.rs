@@ -205,7 +205,8 @@ fn python_create_session_response() {
     else {
         return;
     };
-    assert_eq!(created.session_id.as_deref(), Some("<uuid2>"));
+    assert_eq!(created.session_id, "<uuid2>");
+    assert_eq!(created.client_session_token, "<uuid1>");
     assert_eq!(created.client_session_token_ttl, Some(599));
 }
 

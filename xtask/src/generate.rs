@@ -9,7 +9,7 @@
 //!    every enum component replaced by a forward-compatible enum of our own
 //!    ([`crate::enums`]).
 //! 4. Post-process the syntax tree: drop what progenitor adds that the API does not define,
-//!    and add the enums to the `types` module.
+//!    and add the enums and the constructors ([`crate::conveniences`]) to the `types` module.
 //! 5. Format with prettyplease (stable Rust, no rustfmt needed) under a header naming the
 //!    command and the spec's SHA-256.
 
@@ -133,7 +133,7 @@ fn quiet_catch_unwind<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 ///   becomes a bare `enum: [null]`, which progenitor reads as null: `anyOf` a schema and it
 ///   then generates an `Option`.
 /// - A bodiless 2xx beside a raw-bytes 2xx gets the raw-bytes content
-///   ([`bodiless_success_as_raw`]).
+///   (`bodiless_success_as_raw`).
 /// - An object schema with properties and no `additionalProperties` gets
 ///   `additionalProperties: {}`, so its type keeps the fields the spec does not know in a
 ///   flattened `extra` map (and sends them back when serialized).
@@ -442,6 +442,8 @@ fn add_to_types_module(file: &mut syn::File, enums: &[OpenEnum]) -> Result<(), E
         .iter_mut()
         .for_each(|item| NullAsEmpty.visit_item_mut(item));
     items.iter_mut().for_each(derive_default_when_possible);
+    let added = crate::conveniences::conveniences(items, enums);
+    items.extend(added);
     let null_as_default = syn::Ident::new(NULL_AS_DEFAULT, proc_macro2::Span::call_site());
     items.push(syn::parse_quote! {
         /// Deserializes `null` as the type's default (an empty list or map).

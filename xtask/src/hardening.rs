@@ -46,9 +46,10 @@ pub fn harden(file: &mut syn::File) -> Result<(), Error> {
     if rewrite.json_reads == 0 {
         return Err(missing("`ResponseValue::from_response(response)`"));
     }
-    if rewrite.path_segments == 0 {
+    // Every path parameter of a URL is checked; a spec may have none (the diff's fixtures).
+    if rewrite.path_segments != rewrite.path_placeholders {
         return Err(missing(
-            "`encode_path(&<param>.to_string())` in a `format!`",
+            "`encode_path(&<param>.to_string())` for each `/{}` of a URL's `format!`",
         ));
     }
     if rewrite.sends == 0 {
@@ -80,6 +81,8 @@ fn is_progenitor_reexport(item: &syn::Item) -> bool {
 struct Rewrite {
     json_reads: usize,
     path_segments: usize,
+    /// The `/{}` placeholders of the URL `format!`s: one per path parameter.
+    path_placeholders: usize,
     new_with_client: bool,
     sends: usize,
 }
@@ -112,6 +115,9 @@ impl VisitMut for Rewrite {
 
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
         if mac.path.is_ident("format") {
+            if let Some(TokenTree::Literal(l)) = mac.tokens.clone().into_iter().next() {
+                self.path_placeholders += l.to_string().matches("/{}").count();
+            }
             mac.tokens = self.checked_segments(std::mem::take(&mut mac.tokens));
         }
         syn::visit_mut::visit_macro_mut(self, mac);

@@ -9,12 +9,14 @@
 //! - [`generate`]: the generation pipeline and every generator setting.
 //! - [`hardening`]: the rewrites that route generated code through idv-api's errors and checks.
 //! - [`names`] and [`enums`]: the Rust names of spec items, and the enums the xtask emits.
+//! - [`conveniences`]: the constructors added to the generated types, by their shape.
 //! - [`check`]: the staleness diff.
 //! - [`diff`]: the semantic API diff between two revisions.
 //! - [`error`]: the one error type.
 
 pub mod check;
 pub mod cli;
+pub mod conveniences;
 pub mod diff;
 pub mod enums;
 pub mod error;

@@ -204,7 +204,7 @@ async fn the_official_sdks_style_of_request_is_accepted() {
         .unwrap();
     client
         .get_session()
-        .session_id(created.session_id.as_deref().unwrap())
+        .session_id(&created.session_id)
         .send()
         .await
         .unwrap();

@@ -2,45 +2,70 @@
 //! configuration, and face capture resources and their images.
 
 use idv_api::face_capture::{FaceCaptureError, FaceCaptureImage};
-use idv_api::types::{CreateFaceCaptureResourcePayload, RequiredResourceType};
+use idv_api::types::{
+    AllowedCaptureMethods, AttemptsConfiguration, CheckType, CountryRestriction,
+    CreateFaceCaptureResourcePayload, CreateSessionPayload, DocumentFilter, DocumentFilterType,
+    Inclusion, ManualCheck, Objective, ObjectiveType, RequestedCheck, RequestedCheckConfig,
+    RequestedTask, RequiredDocument, RequiredDocumentType, RequiredResourceType, SdkConfig,
+    TaskType, TypeRestriction,
+};
 use idv_api::{Client, MediaContentExt};
 use serde_json::{Value, json};
 
-use super::{api_error, code, create, signer, start, typed};
+use super::{api_error, code, create, signer, start};
 
 #[tokio::test]
 async fn the_configuration_is_derived_from_the_session_and_its_state() {
     let (_emulator, client) = start().await;
     let id = create(
         &client,
-        typed(json!({
-            "requested_checks": [
-                {"type": "ID_DOCUMENT_AUTHENTICITY"},
-                {"type": "LIVENESS"},
-                {"type": "FACE_COMPARISON", "config": {"manual_check": "NEVER"}}
-            ],
-            "requested_tasks": [{"type": "ID_DOCUMENT_TEXT_DATA_EXTRACTION"}],
-            "required_documents": [
-                {
-                    "type": "ID_DOCUMENT",
-                    "filter": {
-                        "type": "ORTHOGONAL_RESTRICTIONS",
-                        "country_restriction": {"inclusion": "INCLUDE", "country_codes": ["FRA"]},
-                        "type_restriction": {"inclusion": "EXCLUDE", "document_types": ["PASSPORT", "DRIVING_LICENCE"]}
-                    }
+        CreateSessionPayload {
+            requested_checks: vec![
+                RequestedCheck::new(CheckType::IdDocumentAuthenticity),
+                RequestedCheck::new(CheckType::Liveness),
+                RequestedCheck {
+                    config: Some(RequestedCheckConfig {
+                        manual_check: Some(ManualCheck::Never),
+                        ..Default::default()
+                    }),
+                    ..RequestedCheck::new(CheckType::FaceComparison)
                 },
-                {
-                    "type": "SUPPLEMENTARY_DOCUMENT",
-                    "document_types": ["UTILITY_BILL"],
-                    "country_codes": ["GBR"],
-                    "objective": {"type": "PROOF_OF_ADDRESS"}
-                }
             ],
-            "sdk_config": {
-                "allowed_capture_methods": "CAMERA",
-                "attempts_configuration": {"ID_DOCUMENT_TEXT_DATA_EXTRACTION": {"GENERIC": 2}}
-            }
-        })),
+            requested_tasks: vec![RequestedTask::new(TaskType::IdDocumentTextDataExtraction)],
+            required_documents: vec![
+                RequiredDocument {
+                    filter: Some(DocumentFilter {
+                        country_restriction: Some(CountryRestriction {
+                            inclusion: Inclusion::Include,
+                            country_codes: vec!["FRA".into()],
+                            extra: Default::default(),
+                        }),
+                        type_restriction: Some(TypeRestriction {
+                            inclusion: Inclusion::Exclude,
+                            document_types: vec!["PASSPORT".into(), "DRIVING_LICENCE".into()],
+                            extra: Default::default(),
+                        }),
+                        ..DocumentFilter::new(DocumentFilterType::OrthogonalRestrictions)
+                    }),
+                    ..RequiredDocument::new(RequiredDocumentType::IdDocument)
+                },
+                RequiredDocument {
+                    document_types: vec!["UTILITY_BILL".into()],
+                    country_codes: vec!["GBR".into()],
+                    objective: Some(Objective::new(ObjectiveType::ProofOfAddress)),
+                    ..RequiredDocument::new(RequiredDocumentType::SupplementaryDocument)
+                },
+            ],
+            sdk_config: Some(SdkConfig {
+                allowed_capture_methods: Some(AllowedCaptureMethods::Camera),
+                attempts_configuration: Some(AttemptsConfiguration {
+                    id_document_text_data_extraction: [("GENERIC".to_string(), 2)].into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
     )
     .await;
     let session = client.get_session().session_id(&id).send().await.unwrap();
@@ -119,7 +144,7 @@ async fn the_configuration_is_derived_from_the_session_and_its_state() {
 #[tokio::test]
 async fn a_session_without_requirements_has_an_empty_configuration() {
     let (_emulator, client) = start().await;
-    let id = create(&client, typed(json!({}))).await;
+    let id = create(&client, CreateSessionPayload::default()).await;
     let configuration = client
         .get_session_configuration()
         .session_id(&id)
@@ -177,12 +202,16 @@ async fn the_configuration_answers_404_and_401() {
 async fn face_comparison_session(client: &Client) -> String {
     create(
         client,
-        typed(json!({
-            "requested_checks": [
-                {"type": "LIVENESS"},
-                {"type": "FACE_COMPARISON", "config": {"manual_check": "NEVER"}}
-            ]
-        })),
+        CreateSessionPayload::builder().requested_checks([
+            RequestedCheck::new(CheckType::Liveness),
+            RequestedCheck {
+                config: Some(RequestedCheckConfig {
+                    manual_check: Some(ManualCheck::Never),
+                    ..Default::default()
+                }),
+                ..RequestedCheck::new(CheckType::FaceComparison)
+            },
+        ]),
     )
     .await
 }
@@ -321,8 +350,9 @@ async fn bad_face_capture_requests_get_400_401_or_404_and_store_nothing() {
         requirement_of(RequiredResourceType::FaceCapture),
         requirement_of(RequiredResourceType::Liveness),
     );
-    let payload = |requirement: &str| -> CreateFaceCaptureResourcePayload {
-        typed(json!({"requirement_id": requirement}))
+    let payload = |requirement: &str| CreateFaceCaptureResourcePayload {
+        requirement_id: requirement.to_string(),
+        extra: Default::default(),
     };
 
     // Creating: an unknown property, a requirement that is not a face capture, an unknown
@@ -454,7 +484,8 @@ async fn adding_a_face_capture_to_a_session_that_needs_none_says_so() {
     let (_emulator, client) = start().await;
     let id = create(
         &client,
-        typed(json!({"requested_checks": [{"type": "LIVENESS"}]})),
+        CreateSessionPayload::builder()
+            .requested_checks([RequestedCheck::new(CheckType::Liveness)]),
     )
     .await;
     let error = client

@@ -7,17 +7,43 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use idv_api::MediaContentExt;
 use idv_api::idv_signing::{SigningKey, signed_message};
 use idv_api::types::{
-    CaMatchingStrategy, CaMatchingStrategyType, CaSources, CaSourcesType, Check, CheckType,
-    CreateSessionPayload, GetSessionResult, IdentityProfileRequirements, IdentityProfileScheme,
-    Objective, ObjectiveType, RequestedCheck, RequestedCheckConfig, RequiredDocument,
-    RequiredDocumentType, ResourceSourceType, ResponseConfig, Subject,
-    WatchlistAdvancedCaAccountType,
+    AdvancedIdentityProfile, AdvancedIdentityProfileRequirements, AdvancedIdentityProfileScheme,
+    AdvancedIdentityProfileSchemeConfig, CaMatchingStrategy, CaMatchingStrategyType, CaSources,
+    CaSourcesType, Check, CheckReport, CheckType, CreateSessionPayload, DocumentFilter,
+    DocumentFilterType, DocumentRestriction, GetSessionResult, IdentityProfileRequirements,
+    IdentityProfileScheme, Inclusion, ManualCheck, Objective, ObjectiveType, Recommendation,
+    RecommendationValue, RequestedCheck, RequestedCheckConfig, RequestedTask, RequiredDocument,
+    RequiredDocumentType, ResourceSourceType, ResponseConfig, SandboxCheck, SandboxCheckReports,
+    SandboxCheckResult, SandboxDocumentCheck, SandboxDocumentIdPhoto, SandboxTaskRecommendation,
+    SandboxTaskRecommendationReason, SandboxTaskResults, SandboxTextExtractionResult,
+    SandboxTextExtractionTask, SandboxWatchlistAdvancedCaCheck, Subject,
+    TaskRecommendationReasonValue, TaskRecommendationValue, TaskType,
+    WatchlistAdvancedCaAccountType, WatchlistSummary,
 };
 use idv_api::{Client, types};
 use idv_emulator::Emulator;
 use serde_json::{Value, json};
 
 use super::{create, start, typed};
+
+/// An ID document under a `DOCUMENT_RESTRICTIONS` filter of one restriction.
+fn documents(inclusion: Inclusion, types: &[&str], countries: &[&str]) -> RequiredDocument {
+    let strings = |values: &[&str]| values.iter().map(|v| v.to_string()).collect();
+    let restriction = DocumentRestriction {
+        document_types: strings(types),
+        country_codes: strings(countries),
+        ..Default::default()
+    };
+    let filter = DocumentFilter {
+        inclusion: Some(inclusion),
+        documents: vec![restriction],
+        ..DocumentFilter::new(DocumentFilterType::DocumentRestrictions)
+    };
+    RequiredDocument {
+        filter: Some(filter),
+        ..RequiredDocument::new(RequiredDocumentType::IdDocument)
+    }
+}
 
 /// The bodies the official SDKs' own builders produced (see `data/sdk-requests/`).
 fn sdk_body(file: &str) -> Value {
@@ -111,9 +137,8 @@ async fn configure(client: &Client, id: &str, config: ResponseConfig) {
 
 fn check(kind: CheckType, config: RequestedCheckConfig) -> RequestedCheck {
     RequestedCheck {
-        type_: kind,
         config: Some(config),
-        extra: Default::default(),
+        ..RequestedCheck::new(kind)
     }
 }
 
@@ -204,16 +229,12 @@ async fn watchlist_checks_report_a_summary_with_hits_sources_and_search_config()
             remove_deceased: Some(true),
             share_url: Some(false),
             sources: Some(CaSources {
-                type_: CaSourcesType::TypeList,
                 types: vec!["pep".into(), "sanction".into()],
-                search_profile: None,
-                extra: Default::default(),
+                ..CaSources::new(CaSourcesType::TypeList)
             }),
             matching_strategy: Some(CaMatchingStrategy {
-                type_: CaMatchingStrategyType::Fuzzy,
                 fuzziness: Some(0.6),
-                exact_match: None,
-                extra: Default::default(),
+                ..CaMatchingStrategy::new(CaMatchingStrategyType::Fuzzy)
             }),
             ..Default::default()
         },
@@ -296,35 +317,93 @@ async fn watchlist_checks_report_a_summary_with_hits_sources_and_search_config()
 #[tokio::test]
 async fn the_sandbox_configures_each_new_check_type() {
     let (_emulator, client) = start().await;
-    let payload: CreateSessionPayload = typed(json!({
-        "requested_checks": [
-            {"type": "FACE_COMPARISON", "config": {"manual_check": "NEVER"}},
-            {"type": "WATCHLIST_SCREENING", "config": {"categories": ["ADVERSE-MEDIA"]}},
-            {"type": "WATCHLIST_ADVANCED_CA", "config": {"type": "WITH_CUSTOM_ACCOUNT", "api_key": "k", "monitoring": false,
-                "sources": {"type": "PROFILE", "search_profile": "profile-1"}, "matching_strategy": {"type": "EXACT", "exact_match": true}}},
-            {"type": "WATCHLIST_ADVANCED_CA", "config": {"type": "WITH_YOTI_ACCOUNT", "sources": {"type": "TYPE_LIST", "types": ["pep"]}}},
-            {"type": "THIRD_PARTY_IDENTITY_FRAUD_1"},
-            {"type": "SYNECTICS_IDENTITY_FRAUD"}
-        ]
-    }));
+    let custom_account = RequestedCheckConfig {
+        type_: Some(WatchlistAdvancedCaAccountType::WithCustomAccount),
+        api_key: Some("k".into()),
+        monitoring: Some(false),
+        sources: Some(CaSources {
+            search_profile: Some("profile-1".into()),
+            ..CaSources::new(CaSourcesType::Profile)
+        }),
+        matching_strategy: Some(CaMatchingStrategy {
+            exact_match: Some(true),
+            ..CaMatchingStrategy::new(CaMatchingStrategyType::Exact)
+        }),
+        ..Default::default()
+    };
+    let yoti_account = RequestedCheckConfig {
+        type_: Some(WatchlistAdvancedCaAccountType::WithYotiAccount),
+        sources: Some(CaSources {
+            types: vec!["pep".into()],
+            ..CaSources::new(CaSourcesType::TypeList)
+        }),
+        ..Default::default()
+    };
+    let payload = CreateSessionPayload {
+        requested_checks: vec![
+            check(
+                CheckType::FaceComparison,
+                RequestedCheckConfig {
+                    manual_check: Some(ManualCheck::Never),
+                    ..Default::default()
+                },
+            ),
+            check(
+                CheckType::WatchlistScreening,
+                RequestedCheckConfig {
+                    categories: vec!["ADVERSE-MEDIA".into()],
+                    ..Default::default()
+                },
+            ),
+            check(CheckType::WatchlistAdvancedCa, custom_account),
+            check(CheckType::WatchlistAdvancedCa, yoti_account),
+            CheckType::ThirdPartyIdentityFraud1.into(),
+            CheckType::SynecticsIdentityFraud.into(),
+        ],
+        ..Default::default()
+    };
     let id = create(&client, payload).await;
-    let rejected =
-        |reason: &str| json!({"report": {"recommendation": {"value": "REJECT", "reason": reason}}});
-    let config: ResponseConfig = typed(json!({
-        "check_reports": {
-            "FACE_COMPARISON": {"result": rejected("FACE_NOT_MATCHING")},
-            "WATCHLIST_SCREENING": {"result": {"report": {
-                "recommendation": {"value": "APPROVE"},
-                "watchlist_summary": {"total_hits": 0, "associated_country_codes": []}
-            }}},
-            "WATCHLIST_ADVANCED_CA": [{
-                "sources_filter": {"type": "PROFILE", "search_profile": "profile-1"},
-                "result": rejected("HITS_FOUND")
+    let result = |value, reason: Option<&str>, summary| SandboxCheckResult {
+        report: Some(CheckReport {
+            recommendation: Some(Recommendation {
+                value: Some(value),
+                reason: reason.map(str::to_string),
+                ..Default::default()
+            }),
+            watchlist_summary: summary,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let rejected = |reason| SandboxCheck {
+        result: Some(result(RecommendationValue::Reject, Some(reason), None)),
+        ..Default::default()
+    };
+    let no_hits = WatchlistSummary {
+        total_hits: Some(0),
+        ..Default::default()
+    };
+    let config = ResponseConfig {
+        check_reports: Some(SandboxCheckReports {
+            face_comparison: Some(rejected("FACE_NOT_MATCHING")),
+            watchlist_screening: Some(SandboxCheck {
+                result: Some(result(RecommendationValue::Approve, None, Some(no_hits))),
+                ..Default::default()
+            }),
+            watchlist_advanced_ca: vec![SandboxWatchlistAdvancedCaCheck {
+                sources_filter: Some(CaSources {
+                    search_profile: Some("profile-1".into()),
+                    ..CaSources::new(CaSourcesType::Profile)
+                }),
+                result: rejected("HITS_FOUND").result,
+                ..Default::default()
             }],
-            "THIRD_PARTY_IDENTITY_FRAUD_1": {"result": rejected("FRAUD_SUSPECTED")},
-            "SYNECTICS_IDENTITY_FRAUD": [{"result": rejected("SYNECTICS_HIT")}]
-        }
-    }));
+            third_party_identity_fraud_1: Some(rejected("FRAUD_SUSPECTED")),
+            synectics_identity_fraud: vec![rejected("SYNECTICS_HIT")],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
     configure(&client, &id, config).await;
     let read = session(&client, &id).await;
     let reason = |c: &Check| {
@@ -386,26 +465,17 @@ async fn the_sandbox_configures_each_new_check_type() {
 async fn supplementary_documents_and_document_restrictions() {
     let (_emulator, client) = start().await;
     let proof_of_address = RequiredDocument {
-        type_: RequiredDocumentType::SupplementaryDocument,
-        objective: Some(Objective {
-            type_: ObjectiveType::ProofOfAddress,
-            extra: Default::default(),
-        }),
+        objective: Some(Objective::new(ObjectiveType::ProofOfAddress)),
         document_types: vec!["BANK_STATEMENT".into()],
         country_codes: vec!["FRA".into()],
-        filter: None,
-        extra: Default::default(),
+        ..RequiredDocument::new(RequiredDocumentType::SupplementaryDocument)
     };
-    let passport: RequiredDocument = typed(json!({"type": "ID_DOCUMENT", "filter": {
-        "type": "DOCUMENT_RESTRICTIONS", "inclusion": "INCLUDE",
-        "documents": [{"document_types": ["PASSPORT"], "country_codes": ["ITA"]}]
-    }}));
-    let payload: CreateSessionPayload = CreateSessionPayload {
+    let passport = documents(Inclusion::Include, &["PASSPORT"], &["ITA"]);
+    let payload = CreateSessionPayload {
+        requested_checks: vec![CheckType::IdDocumentAuthenticity.into()],
+        requested_tasks: vec![TaskType::SupplementaryDocumentTextDataExtraction.into()],
         required_documents: vec![passport, proof_of_address],
-        ..typed(json!({
-            "requested_checks": [{"type": "ID_DOCUMENT_AUTHENTICITY"}],
-            "requested_tasks": [{"type": "SUPPLEMENTARY_DOCUMENT_TEXT_DATA_EXTRACTION"}]
-        }))
+        ..Default::default()
     };
     let id = create(&client, payload).await;
     let read = session(&client, &id).await;
@@ -432,13 +502,11 @@ async fn supplementary_documents_and_document_restrictions() {
     );
 
     // Excluding a document picks another.
-    let payload: CreateSessionPayload = typed(json!({
-        "requested_checks": [{"type": "ID_DOCUMENT_AUTHENTICITY"}],
-        "required_documents": [{"type": "ID_DOCUMENT", "filter": {
-            "type": "DOCUMENT_RESTRICTIONS", "inclusion": "BLACKLIST",
-            "documents": [{"document_types": ["PASSPORT"]}]
-        }}]
-    }));
+    let payload = CreateSessionPayload {
+        requested_checks: vec![CheckType::IdDocumentAuthenticity.into()],
+        required_documents: vec![documents(Inclusion::Blacklist, &["PASSPORT"], &[])],
+        ..Default::default()
+    };
     let id = create(&client, payload).await;
     let read = session(&client, &id).await;
     let document_type = read.resources.unwrap().id_documents[0]
@@ -496,9 +564,27 @@ async fn an_identity_profile_session_reports_its_result_report_and_preview() {
 
     // When a check does not approve, the profile is not met, and says why.
     let id = create(&client, payload).await;
-    let config: ResponseConfig = typed(json!({"check_reports": {"ID_DOCUMENT_AUTHENTICITY": [
-        {"result": {"report": {"recommendation": {"value": "REJECT", "reason": "NOT_GENUINE"}}}}
-    ]}}));
+    let rejected = SandboxCheckResult {
+        report: Some(CheckReport {
+            recommendation: Some(Recommendation {
+                value: Some(RecommendationValue::Reject),
+                reason: Some("NOT_GENUINE".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let config = ResponseConfig {
+        check_reports: Some(SandboxCheckReports {
+            id_document_authenticity: vec![SandboxDocumentCheck {
+                result: Some(rejected),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
     configure(&client, &id, config).await;
     let profile = session(&client, &id).await.identity_profile.unwrap();
     assert_eq!(profile.result.as_deref(), Some("FAIL"));
@@ -516,14 +602,41 @@ async fn an_identity_profile_session_reports_its_result_report_and_preview() {
 #[tokio::test]
 async fn an_advanced_identity_profile_session_reports_each_trust_framework() {
     let (_emulator, client) = start().await;
-    let payload: CreateSessionPayload = typed(json!({
-        "advanced_identity_profile_requirements": {"profiles": [
-            {"trust_framework": "UK_TFIDA", "schemes": [{"type": "RTW", "label": "rtw"}]},
-            {"trust_framework": "YOTI_GLOBAL", "schemes": [{"type": "IDENTITY", "objective": "AL_L1", "label": "id",
-                "config": {"filter": {"type": "DOCUMENT_RESTRICTIONS", "inclusion": "INCLUDE", "documents": [{"document_types": ["PASSPORT"]}]}}}]}
-        ]},
-        "subject": {"subject_id": "subject-2"}
-    }));
+    let scheme = |type_: &str, label: &str| AdvancedIdentityProfileScheme {
+        type_: type_.into(),
+        label: Some(label.into()),
+        config: None,
+        objective: None,
+        extra: Default::default(),
+    };
+    let profile = |trust_framework: &str, scheme| AdvancedIdentityProfile {
+        trust_framework: trust_framework.into(),
+        schemes: vec![scheme],
+        extra: Default::default(),
+    };
+    let passports = documents(Inclusion::Include, &["PASSPORT"], &[]).filter;
+    let identity = AdvancedIdentityProfileScheme {
+        objective: Some("AL_L1".into()),
+        config: Some(AdvancedIdentityProfileSchemeConfig {
+            filter: passports,
+            ..Default::default()
+        }),
+        ..scheme("IDENTITY", "id")
+    };
+    let payload = CreateSessionPayload {
+        advanced_identity_profile_requirements: Some(AdvancedIdentityProfileRequirements {
+            profiles: vec![
+                profile("UK_TFIDA", scheme("RTW", "rtw")),
+                profile("YOTI_GLOBAL", identity),
+            ],
+            ..Default::default()
+        }),
+        subject: Some(Subject {
+            subject_id: Some("subject-2".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
     let id = create(&client, payload).await;
     let read = session(&client, &id).await;
     assert!(read.identity_profile.is_none());
@@ -556,19 +669,39 @@ async fn an_advanced_identity_profile_session_reports_each_trust_framework() {
 #[tokio::test]
 async fn the_sandbox_sets_the_document_photo_and_task_recommendations() {
     let (_emulator, client) = start().await;
-    let payload: CreateSessionPayload = typed(json!({
-        "requested_tasks": [{"type": "ID_DOCUMENT_TEXT_DATA_EXTRACTION"}]
-    }));
+    let payload = CreateSessionPayload::builder()
+        .requested_tasks([RequestedTask::new(TaskType::IdDocumentTextDataExtraction)]);
     let id = create(&client, payload).await;
-    let config: ResponseConfig = typed(
-        json!({"task_results": {"ID_DOCUMENT_TEXT_DATA_EXTRACTION": [{
-            "result": {
-                "document_fields": {"full_name": "Ada Lovelace"},
-                "document_id_photo": {"content_type": "image/jpeg", "data": "/9j/4AAQ"},
-                "recommendation": {"value": "SHOULD_TRY_AGAIN", "reason": {"value": "QUALITY", "detail": "BLUR"}}
-            }
-        }]}}),
-    );
+    let result = SandboxTextExtractionResult {
+        document_fields: [("full_name".to_string(), "Ada Lovelace".into())]
+            .into_iter()
+            .collect(),
+        document_id_photo: Some(SandboxDocumentIdPhoto {
+            content_type: "image/jpeg".into(),
+            data: "/9j/4AAQ".into(),
+            extra: Default::default(),
+        }),
+        recommendation: Some(SandboxTaskRecommendation {
+            value: Some(TaskRecommendationValue::ShouldTryAgain),
+            reason: Some(SandboxTaskRecommendationReason {
+                value: Some(TaskRecommendationReasonValue::Quality),
+                detail: Some("BLUR".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let config = ResponseConfig {
+        task_results: Some(SandboxTaskResults {
+            id_document_text_data_extraction: vec![SandboxTextExtractionTask {
+                result: Some(result),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
     configure(&client, &id, config).await;
     let read = session(&client, &id).await;
     let document = &read.resources.as_ref().unwrap().id_documents[0];

@@ -1,17 +1,17 @@
 //! `GET` and `DELETE /sessions/{sessionId}/tracked-devices`.
 
-use serde_json::json;
+use idv_api::types::{CheckType, CreateSessionPayload, RequestedCheck};
 
-use super::{api_error, code, create, start, typed};
+use super::{api_error, code, create, start};
 
 #[tokio::test]
 async fn tracked_devices_are_listed_per_resource_and_deleted() {
     let (_emulator, client) = start().await;
     let id = create(
         &client,
-        typed(json!({
-            "requested_checks": [{"type": "ID_DOCUMENT_AUTHENTICITY"}, {"type": "LIVENESS"}]
-        })),
+        CreateSessionPayload::builder().requested_checks(
+            [CheckType::IdDocumentAuthenticity, CheckType::Liveness].map(RequestedCheck::new),
+        ),
     )
     .await;
     let session = client.get_session().session_id(&id).send().await.unwrap();

@@ -63,13 +63,14 @@ fn from_now(seconds: i64) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(now.as_secs() as i64 + seconds, 0).unwrap()
 }
 
-/// Creates a session and returns its id.
-async fn create(client: &Client, payload: CreateSessionPayload) -> String {
+/// Creates a session from a payload or its builder and returns its id.
+async fn create<P>(client: &Client, payload: P) -> String
+where
+    P: TryInto<CreateSessionPayload>,
+    P::Error: std::fmt::Display,
+{
     let created = client.create_session().body(payload).send().await.unwrap();
-    created
-        .session_id
-        .clone()
-        .expect("a created session has an id")
+    created.into_inner().session_id
 }
 
 /// The code of an `ApiError`.

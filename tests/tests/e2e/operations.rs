@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use idv_api::types::{
-    CheckState, CheckType, CreateSessionPayload, MediaType, ResponseConfig, SessionState,
+    CheckState, CheckType, CountryRestriction, CreateSessionPayload, DocumentFilter,
+    DocumentFilterType, Inclusion, ManualCheck, MediaType, RequestedCheck, RequestedCheckConfig,
+    RequestedTask, RequestedTaskConfig, RequiredDocument, RequiredDocumentType, ResponseConfig,
+    SandboxCheckReports, SessionState, TaskType, TypeRestriction,
 };
 use idv_api::{MediaContentExt, ResponseValue};
 use serde_json::{Value, json};
@@ -12,23 +15,46 @@ use super::{api_error, client, code, create, start, typed};
 
 /// Everything a session can ask for, with the document restricted to a French ID card.
 fn full_payload() -> CreateSessionPayload {
-    typed(json!({
-        "user_tracking_id": "user-42",
-        "requested_checks": [
-            {"type": "ID_DOCUMENT_AUTHENTICITY", "config": {"manual_check": "NEVER"}},
-            {"type": "ID_DOCUMENT_FACE_MATCH", "config": {"manual_check": "FALLBACK"}},
-            {"type": "LIVENESS"}
+    let check = |type_, manual_check| RequestedCheck {
+        config: Some(RequestedCheckConfig {
+            manual_check: Some(manual_check),
+            ..Default::default()
+        }),
+        ..RequestedCheck::new(type_)
+    };
+    let french_id_card = DocumentFilter {
+        country_restriction: Some(CountryRestriction {
+            inclusion: Inclusion::Include,
+            country_codes: vec!["FRA".into()],
+            extra: Default::default(),
+        }),
+        type_restriction: Some(TypeRestriction {
+            inclusion: Inclusion::Include,
+            document_types: vec!["NATIONAL_ID".into()],
+            extra: Default::default(),
+        }),
+        ..DocumentFilter::new(DocumentFilterType::OrthogonalRestrictions)
+    };
+    CreateSessionPayload {
+        user_tracking_id: Some("user-42".into()),
+        requested_checks: vec![
+            check(CheckType::IdDocumentAuthenticity, ManualCheck::Never),
+            check(CheckType::IdDocumentFaceMatch, ManualCheck::Fallback),
+            RequestedCheck::new(CheckType::Liveness),
         ],
-        "requested_tasks": [{"type": "ID_DOCUMENT_TEXT_DATA_EXTRACTION", "config": {"manual_check": "ALWAYS"}}],
-        "required_documents": [{
-            "type": "ID_DOCUMENT",
-            "filter": {
-                "type": "ORTHOGONAL_RESTRICTIONS",
-                "country_restriction": {"inclusion": "INCLUDE", "country_codes": ["FRA"]},
-                "type_restriction": {"inclusion": "INCLUDE", "document_types": ["NATIONAL_ID"]}
-            }
-        }]
-    }))
+        requested_tasks: vec![RequestedTask {
+            config: Some(RequestedTaskConfig {
+                manual_check: Some(ManualCheck::Always),
+                ..Default::default()
+            }),
+            ..RequestedTask::new(TaskType::IdDocumentTextDataExtraction)
+        }],
+        required_documents: vec![RequiredDocument {
+            filter: Some(french_id_card),
+            ..RequiredDocument::new(RequiredDocumentType::IdDocument)
+        }],
+        ..Default::default()
+    }
 }
 
 #[tokio::test]
@@ -77,10 +103,9 @@ async fn create_get_and_delete_a_session() {
         .await
         .unwrap();
     assert_eq!(created.status(), 201);
-    let id = created.session_id.clone().expect("session_id");
+    let id = created.session_id.clone();
     uuid::Uuid::parse_str(&id).expect("the session id is a UUID");
-    uuid::Uuid::parse_str(created.client_session_token.as_deref().unwrap())
-        .expect("the token is a UUID");
+    uuid::Uuid::parse_str(&created.client_session_token).expect("the token is a UUID");
     assert_eq!(
         created.client_session_token_ttl,
         Some(600),
@@ -89,7 +114,10 @@ async fn create_get_and_delete_a_session() {
 
     let session = client.get_session().session_id(&id).send().await.unwrap();
     assert_eq!(session.session_id.as_deref(), Some(id.as_str()));
-    assert_eq!(session.client_session_token, created.client_session_token);
+    assert_eq!(
+        session.client_session_token.as_deref(),
+        Some(created.client_session_token.as_str())
+    );
     assert_eq!(session.user_tracking_id.as_deref(), Some("user-42"));
     assert_eq!(session.state, Some(SessionState::Completed));
     assert!(
@@ -191,7 +219,7 @@ async fn create_get_and_delete_a_session() {
 #[tokio::test]
 async fn the_ttl_counts_down_and_the_deadline_sets_it() {
     let (emulator, client) = start().await;
-    let payload: CreateSessionPayload = typed(json!({"client_session_token_ttl": 900}));
+    let payload = CreateSessionPayload::builder().client_session_token_ttl(900);
     let id = create(&client, payload).await;
     emulator.advance(Duration::from_secs(100));
     let session = client.get_session().session_id(&id).send().await.unwrap();
@@ -201,7 +229,7 @@ async fn the_ttl_counts_down_and_the_deadline_sets_it() {
     );
 
     let deadline = super::from_now(3600);
-    let payload: CreateSessionPayload = typed(json!({"session_deadline": deadline.to_rfc3339()}));
+    let payload = CreateSessionPayload::builder().session_deadline(deadline);
     let created = client.create_session().body(payload).send().await.unwrap();
     // The sessions' clock is 100 s ahead, and a second may tick between the two clocks' reads.
     assert!(
@@ -210,7 +238,7 @@ async fn the_ttl_counts_down_and_the_deadline_sets_it() {
     );
 
     // After resources_ttl, the session and everything in it is gone.
-    let payload: CreateSessionPayload = typed(json!({"resources_ttl": 86700}));
+    let payload = CreateSessionPayload::builder().resources_ttl(86700);
     let id = create(&client, payload).await;
     emulator.advance(Duration::from_secs(86701));
     let (status, _) = api_error(client.get_session().session_id(&id).send().await);
@@ -260,9 +288,15 @@ async fn a_bad_payload_gets_400_with_one_error_per_property() {
     );
 
     // Nested properties are named by their path; the response config is checked too.
-    let payload: CreateSessionPayload = typed(
-        json!({"requested_checks": [{"type": "LIVENESS"}, {"type": "ID_DOCUMENT_AUTHENTICITY", "config": {"manual_check": "IBV"}}]}),
-    );
+    let ibv = RequestedCheck {
+        config: Some(RequestedCheckConfig {
+            manual_check: Some(ManualCheck::Ibv),
+            ..Default::default()
+        }),
+        ..RequestedCheck::new(CheckType::IdDocumentAuthenticity)
+    };
+    let payload = CreateSessionPayload::builder()
+        .requested_checks([RequestedCheck::new(CheckType::Liveness), ibv]);
     let (_, error) = api_error(client.create_session().body(payload).send().await);
     assert_eq!(error.errors.len(), 1, "{error:?}");
     assert_eq!(
@@ -393,7 +427,13 @@ async fn unknown_ids_get_404() {
 #[tokio::test]
 async fn checks_held_back_lock_the_session_with_409() {
     let (emulator, client) = start().await;
-    let config: ResponseConfig = typed(json!({"check_reports": {"async_report_delay": 3600}}));
+    let config = ResponseConfig {
+        check_reports: Some(SandboxCheckReports {
+            async_report_delay: Some(3600),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
     client
         .put_application_response_config()
         .sdk_id(emulator.sdk_id())
@@ -545,7 +585,7 @@ async fn the_production_base_has_no_sandbox_operations() {
         .send()
         .await
         .unwrap();
-    let id = id.session_id.clone().unwrap();
+    let id = id.session_id.clone();
     production
         .get_session()
         .session_id(&id)
@@ -631,7 +671,13 @@ async fn every_error_body_is_an_api_error() {
 #[tokio::test]
 async fn extreme_numbers_are_handled() {
     let (emulator, client) = start().await;
-    let config: ResponseConfig = typed(json!({"check_reports": {"async_report_delay": i64::MAX}}));
+    let config = ResponseConfig {
+        check_reports: Some(SandboxCheckReports {
+            async_report_delay: Some(i64::MAX),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
     client
         .put_application_response_config()
         .sdk_id(emulator.sdk_id())
@@ -639,11 +685,10 @@ async fn extreme_numbers_are_handled() {
         .send()
         .await
         .unwrap();
-    let payload: CreateSessionPayload = typed(json!({
-        "client_session_token_ttl": i64::MAX,
-        "resources_ttl": i64::MAX,
-        "requested_checks": [{"type": "LIVENESS"}]
-    }));
+    let payload = CreateSessionPayload::builder()
+        .client_session_token_ttl(i64::MAX)
+        .resources_ttl(i64::MAX)
+        .requested_checks([RequestedCheck::new(CheckType::Liveness)]);
     let id = create(&client, payload).await;
     emulator.advance(Duration::from_secs(u64::MAX / 2));
     let session = client.get_session().session_id(&id).send().await.unwrap();
@@ -667,7 +712,10 @@ async fn the_spec_is_read_when_the_emulator_starts() {
         .start()
         .await
         .unwrap();
-    let payload: CreateSessionPayload = typed(json!({"resources_ttl": 3600}));
+    let payload = CreateSessionPayload {
+        resources_ttl: Some(3600),
+        ..Default::default()
+    };
     let relaxed = client(&emulator, &emulator.sandbox_url());
     let created = relaxed
         .create_session()

@@ -2,7 +2,7 @@
 //! request body that is not JSON by its `Content-Type`, an `includeNonLatin` that is not a
 //! boolean, a TTL or deadline below the minimum; and an enum error lists every accepted value.
 
-use idv_api::types::CreateSessionPayload;
+use idv_api::types::{CheckType, CreateSessionPayload, RequestedCheck};
 use serde_json::{Value, json};
 
 use super::{api_error, code, start, typed};
@@ -208,11 +208,10 @@ async fn ttls_and_deadlines_below_the_minimum_are_refused() {
     refused(json!({"session_deadline": too_soon}), "session_deadline").await;
 
     // At the minimum, and above it, the session is created with that TTL.
-    let payload: CreateSessionPayload = typed(json!({"client_session_token_ttl": 300}));
+    let payload = CreateSessionPayload::builder().client_session_token_ttl(300);
     let created = client.create_session().body(payload).send().await.unwrap();
     assert_eq!(created.client_session_token_ttl, Some(300));
-    let deadline = super::from_now(900).to_rfc3339();
-    let payload: CreateSessionPayload = typed(json!({"session_deadline": deadline}));
+    let payload = CreateSessionPayload::builder().session_deadline(super::from_now(900));
     let created = client.create_session().body(payload).send().await.unwrap();
     assert!((899..=900).contains(&created.client_session_token_ttl.unwrap()));
 }
@@ -220,8 +219,8 @@ async fn ttls_and_deadlines_below_the_minimum_are_refused() {
 #[tokio::test]
 async fn an_enum_error_lists_every_accepted_value() {
     let (_emulator, client) = start().await;
-    let payload: CreateSessionPayload =
-        typed(json!({"requested_checks": [{"type": "WATCHLIST_SCREENNG"}]}));
+    let misspelled = RequestedCheck::new(CheckType::from("WATCHLIST_SCREENNG"));
+    let payload = CreateSessionPayload::builder().requested_checks([misspelled]);
     let (status, error) = api_error(client.create_session().body(payload).send().await);
     assert_eq!(status, 400);
     let message = error.errors[0].message.clone().unwrap();

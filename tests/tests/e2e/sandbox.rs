@@ -2,13 +2,91 @@
 //! report what it says.
 
 use idv_api::MediaContentExt;
-use idv_api::types::{CheckType, CreateSessionPayload, GetSessionResult, ResponseConfig};
+use idv_api::types::{
+    BreakdownDetail, BreakdownItem, BreakdownResult, CheckReport, CheckType, CountryRestriction,
+    CreateSessionPayload, DocumentFilter, DocumentFilterType, GetSessionResult, Inclusion,
+    LivenessType, Recommendation, RecommendationValue, RequestedCheck, RequestedCheckConfig,
+    RequiredDocument, RequiredDocumentType, ResponseConfig, SandboxCheckReports,
+    SandboxCheckResult, SandboxDocumentCheck, SandboxDocumentFilter, SandboxLivenessCheck,
+    SandboxTaskResults, SandboxTextDataCheck, SandboxTextDataCheckResult,
+    SandboxTextExtractionResult, SandboxTextExtractionTask, TaskType, TypeRestriction,
+};
 use serde_json::{Value, json};
 
-use super::{create, start, typed};
+use super::{create, start};
 
 fn report(check: &idv_api::types::Check) -> Value {
     serde_json::to_value(check.report.as_ref().expect("a report")).unwrap()
+}
+
+/// An ID document from one country, of one type.
+fn restricted(country: &str, document: &str) -> RequiredDocument {
+    let filter = DocumentFilter {
+        country_restriction: Some(CountryRestriction {
+            inclusion: Inclusion::Include,
+            country_codes: vec![country.into()],
+            extra: Default::default(),
+        }),
+        type_restriction: Some(TypeRestriction {
+            inclusion: Inclusion::Include,
+            document_types: vec![document.into()],
+            extra: Default::default(),
+        }),
+        ..DocumentFilter::new(DocumentFilterType::OrthogonalRestrictions)
+    };
+    RequiredDocument {
+        filter: Some(filter),
+        ..RequiredDocument::new(RequiredDocumentType::IdDocument)
+    }
+}
+
+/// A report that recommends `value`.
+fn recommending(value: RecommendationValue) -> CheckReport {
+    CheckReport {
+        recommendation: Some(Recommendation {
+            value: Some(value),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// A sandbox result that reports `report`.
+fn result(report: &CheckReport) -> SandboxCheckResult {
+    SandboxCheckResult {
+        report: Some(report.clone()),
+        ..Default::default()
+    }
+}
+
+/// A sandbox document check that reports `report` for the documents `filter` selects.
+fn document_check(
+    filter: Option<SandboxDocumentFilter>,
+    report: &CheckReport,
+) -> SandboxDocumentCheck {
+    SandboxDocumentCheck {
+        document_filter: filter,
+        result: Some(result(report)),
+        ..Default::default()
+    }
+}
+
+/// A breakdown entry: a sub-check and its result.
+fn sub_check(name: &str, result: BreakdownResult) -> BreakdownItem {
+    BreakdownItem {
+        sub_check: Some(name.into()),
+        result: Some(result),
+        ..Default::default()
+    }
+}
+
+/// A sandbox liveness check of `kind` that recommends `value`.
+fn liveness(kind: LivenessType, value: RecommendationValue) -> SandboxLivenessCheck {
+    SandboxLivenessCheck {
+        liveness_type: Some(kind),
+        result: Some(result(&recommending(value))),
+        ..Default::default()
+    }
 }
 
 fn check(session: &GetSessionResult, kind: CheckType) -> &idv_api::types::Check {
@@ -25,23 +103,61 @@ async fn configure_create_read_fetch_and_delete() {
 
     // The application: authenticity rejects, ZOOM liveness is to be considered, and text
     // extraction from British documents finds Ada.
-    let rejected = json!({
-        "recommendation": {"value": "REJECT", "reason": "NOT_GENUINE", "recovery_suggestion": "USE_ORIGINAL"},
-        "breakdown": [{"sub_check": "hologram", "result": "FAIL", "details": [{"name": "confidence", "value": "0.12"}]}]
-    });
-    let considered = json!({"recommendation": {"value": "CONSIDER"}, "breakdown": [{"sub_check": "liveness_auth", "result": "FAIL"}]});
-    let app_config: ResponseConfig = typed(json!({
-        "task_results": {
-            "ID_DOCUMENT_TEXT_DATA_EXTRACTION": [{
-                "document_filter": {"country_codes": ["GBR"], "document_types": []},
-                "result": {"document_fields": {"full_name": "Ada Lovelace", "date_of_birth": "1815-12-10"}, "detected_country": "GBR"}
-            }]
-        },
-        "check_reports": {
-            "ID_DOCUMENT_AUTHENTICITY": [{"result": {"report": rejected}}],
-            "LIVENESS": [{"liveness_type": "ZOOM", "result": {"report": considered}}]
-        }
-    }));
+    let rejected = CheckReport {
+        recommendation: Some(Recommendation {
+            value: Some(RecommendationValue::Reject),
+            reason: Some("NOT_GENUINE".into()),
+            recovery_suggestion: Some("USE_ORIGINAL".into()),
+            ..Default::default()
+        }),
+        breakdown: vec![BreakdownItem {
+            details: vec![BreakdownDetail {
+                name: Some("confidence".into()),
+                value: Some("0.12".into()),
+                ..Default::default()
+            }],
+            ..sub_check("hologram", BreakdownResult::Fail)
+        }],
+        ..Default::default()
+    };
+    let considered = CheckReport {
+        breakdown: vec![sub_check("liveness_auth", BreakdownResult::Fail)],
+        ..recommending(RecommendationValue::Consider)
+    };
+    let ada: serde_json::Map<String, Value> = [
+        ("full_name", "Ada Lovelace"),
+        ("date_of_birth", "1815-12-10"),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_string(), value.into()))
+    .collect();
+    let app_config = ResponseConfig {
+        task_results: Some(SandboxTaskResults {
+            id_document_text_data_extraction: vec![SandboxTextExtractionTask {
+                document_filter: Some(SandboxDocumentFilter {
+                    country_codes: vec!["GBR".into()],
+                    ..Default::default()
+                }),
+                result: Some(SandboxTextExtractionResult {
+                    document_fields: ada,
+                    detected_country: Some("GBR".into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }),
+        check_reports: Some(SandboxCheckReports {
+            id_document_authenticity: vec![document_check(None, &rejected)],
+            liveness: vec![SandboxLivenessCheck {
+                liveness_type: Some(LivenessType::Zoom),
+                result: Some(result(&considered)),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
     let put = client
         .put_application_response_config()
         .sdk_id(emulator.sdk_id())
@@ -58,37 +174,70 @@ async fn configure_create_read_fetch_and_delete() {
         .unwrap();
     assert_eq!(read.into_inner(), app_config);
 
-    let payload: CreateSessionPayload = typed(json!({
-        "requested_checks": [{"type": "ID_DOCUMENT_AUTHENTICITY"}, {"type": "LIVENESS"}, {"type": "ID_DOCUMENT_FACE_MATCH"}],
-        "requested_tasks": [{"type": "ID_DOCUMENT_TEXT_DATA_EXTRACTION"}],
-        "required_documents": [{"type": "ID_DOCUMENT", "filter": {
-            "type": "ORTHOGONAL_RESTRICTIONS",
-            "country_restriction": {"inclusion": "INCLUDE", "country_codes": ["GBR"]},
-            "type_restriction": {"inclusion": "INCLUDE", "document_types": ["PASSPORT"]}
-        }}]
-    }));
+    let checks = [
+        CheckType::IdDocumentAuthenticity,
+        CheckType::Liveness,
+        CheckType::IdDocumentFaceMatch,
+    ];
+    let payload = CreateSessionPayload {
+        requested_checks: checks.map(RequestedCheck::new).into(),
+        requested_tasks: vec![TaskType::IdDocumentTextDataExtraction.into()],
+        required_documents: vec![restricted("GBR", "PASSPORT")],
+        ..Default::default()
+    };
     let id = create(&client, payload).await;
     let before = client.get_session().session_id(&id).send().await.unwrap();
     assert_eq!(
-        report(check(&before, CheckType::IdDocumentAuthenticity)),
-        rejected
+        check(&before, CheckType::IdDocumentAuthenticity)
+            .report
+            .as_ref(),
+        Some(&rejected)
     );
 
     // The session: authenticity approves after all (overriding the application), and its text
     // data check reports what the session says. Liveness stays as the application says.
-    let approved = json!({
-        "recommendation": {"value": "APPROVE"},
-        "breakdown": [{"sub_check": "document_in_date", "result": "PASS"}, {"sub_check": "hologram", "result": "PASS"}]
-    });
-    let text_checked =
-        json!({"recommendation": {"value": "NOT_AVAILABLE", "reason": "TEXT_UNREADABLE"}});
-    let session_config: ResponseConfig = typed(json!({
-        "check_reports": {
-            "ID_DOCUMENT_AUTHENTICITY": [{"document_filter": {"country_codes": ["GBR"], "document_types": ["PASSPORT"]}, "result": {"report": approved}}],
-            "ID_DOCUMENT_TEXT_DATA_CHECK": [{"result": {"report": text_checked, "document_fields": {"full_name": "A. Lovelace"}}}],
-            "ID_DOCUMENT_FACE_MATCH": [{"document_filter": {"country_codes": ["FRA"]}, "result": {"report": rejected}}]
-        }
-    }));
+    let approved = CheckReport {
+        breakdown: vec![
+            sub_check("document_in_date", BreakdownResult::Pass),
+            sub_check("hologram", BreakdownResult::Pass),
+        ],
+        ..recommending(RecommendationValue::Approve)
+    };
+    let text_checked = CheckReport {
+        recommendation: Some(Recommendation {
+            value: Some(RecommendationValue::NotAvailable),
+            reason: Some("TEXT_UNREADABLE".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let british_passport = SandboxDocumentFilter {
+        country_codes: vec!["GBR".into()],
+        document_types: vec!["PASSPORT".into()],
+        ..Default::default()
+    };
+    let french = SandboxDocumentFilter {
+        country_codes: vec!["FRA".into()],
+        ..Default::default()
+    };
+    let session_config = ResponseConfig {
+        check_reports: Some(SandboxCheckReports {
+            id_document_authenticity: vec![document_check(Some(british_passport), &approved)],
+            id_document_text_data_check: vec![SandboxTextDataCheck {
+                result: Some(SandboxTextDataCheckResult {
+                    report: Some(text_checked.clone()),
+                    document_fields: [("full_name".to_string(), "A. Lovelace".into())]
+                        .into_iter()
+                        .collect(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }],
+            id_document_face_match: vec![document_check(Some(french), &rejected)],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
     client
         .put_session_response_config()
         .session_id(&id)
@@ -106,11 +255,11 @@ async fn configure_create_read_fetch_and_delete() {
     let in_force = serde_json::to_value(in_force).unwrap();
     assert_eq!(
         in_force["check_reports"]["ID_DOCUMENT_AUTHENTICITY"][0]["result"]["report"],
-        approved
+        serde_json::to_value(&approved).unwrap()
     );
     assert_eq!(
         in_force["check_reports"]["LIVENESS"][0]["result"]["report"],
-        considered
+        serde_json::to_value(&considered).unwrap()
     );
     assert_eq!(
         in_force["task_results"]["ID_DOCUMENT_TEXT_DATA_EXTRACTION"][0]["result"]["detected_country"],
@@ -124,14 +273,15 @@ async fn configure_create_read_fetch_and_delete() {
         .await
         .unwrap()
         .into_inner();
+    let report_of = |kind| check(&session, kind).report.as_ref();
     assert_eq!(
-        report(check(&session, CheckType::IdDocumentAuthenticity)),
-        approved
+        report_of(CheckType::IdDocumentAuthenticity),
+        Some(&approved)
     );
-    assert_eq!(report(check(&session, CheckType::Liveness)), considered);
+    assert_eq!(report_of(CheckType::Liveness), Some(&considered));
     assert_eq!(
-        report(check(&session, CheckType::IdDocumentTextDataCheck)),
-        text_checked
+        report_of(CheckType::IdDocumentTextDataCheck),
+        Some(&text_checked)
     );
     let face_match = report(check(&session, CheckType::IdDocumentFaceMatch));
     assert_eq!(
@@ -206,15 +356,30 @@ async fn configure_create_read_fetch_and_delete() {
 #[tokio::test]
 async fn document_filters_and_liveness_types_select_the_report() {
     let (emulator, client) = start().await;
-    let config: ResponseConfig = typed(json!({
-        "check_reports": {
-            "ID_DOCUMENT_AUTHENTICITY": [
-                {"document_filter": {"country_codes": ["FRA"]}, "result": {"report": {"recommendation": {"value": "REJECT"}}}},
-                {"result": {"report": {"recommendation": {"value": "APPROVE"}}}}
+    let config = ResponseConfig {
+        check_reports: Some(SandboxCheckReports {
+            id_document_authenticity: vec![
+                SandboxDocumentCheck {
+                    document_filter: Some(SandboxDocumentFilter {
+                        country_codes: vec!["FRA".into()],
+                        ..Default::default()
+                    }),
+                    result: Some(result(&recommending(RecommendationValue::Reject))),
+                    ..Default::default()
+                },
+                SandboxDocumentCheck {
+                    result: Some(result(&recommending(RecommendationValue::Approve))),
+                    ..Default::default()
+                },
             ],
-            "LIVENESS": [{"liveness_type": "STATIC", "result": {"report": {"recommendation": {"value": "CONSIDER"}}}}]
-        }
-    }));
+            liveness: vec![liveness(
+                LivenessType::Static,
+                RecommendationValue::Consider,
+            )],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
     client
         .put_application_response_config()
         .sdk_id(emulator.sdk_id())
@@ -222,17 +387,16 @@ async fn document_filters_and_liveness_types_select_the_report() {
         .send()
         .await
         .unwrap();
-    let restricted = |country: &str, document: &str| {
-        json!({"type": "ID_DOCUMENT", "filter": {
-            "type": "ORTHOGONAL_RESTRICTIONS",
-            "country_restriction": {"inclusion": "INCLUDE", "country_codes": [country]},
-            "type_restriction": {"inclusion": "INCLUDE", "document_types": [document]}
-        }})
+    let payload = CreateSessionPayload {
+        requested_checks: [CheckType::IdDocumentAuthenticity, CheckType::Liveness]
+            .map(RequestedCheck::new)
+            .into(),
+        required_documents: vec![
+            restricted("FRA", "NATIONAL_ID"),
+            restricted("USA", "DRIVING_LICENCE"),
+        ],
+        ..Default::default()
     };
-    let payload: CreateSessionPayload = typed(json!({
-        "requested_checks": [{"type": "ID_DOCUMENT_AUTHENTICITY"}, {"type": "LIVENESS"}],
-        "required_documents": [restricted("FRA", "NATIONAL_ID"), restricted("USA", "DRIVING_LICENCE")]
-    }));
     let id = create(&client, payload).await;
     let session = client
         .get_session()
@@ -282,14 +446,16 @@ async fn document_filters_and_liveness_types_select_the_report() {
 #[tokio::test]
 async fn the_requested_liveness_type_decides_the_capture() {
     let (emulator, client) = start().await;
-    let config: ResponseConfig = typed(json!({
-        "check_reports": {
-            "LIVENESS": [
-                {"liveness_type": "ZOOM", "result": {"report": {"recommendation": {"value": "REJECT"}}}},
-                {"liveness_type": "STATIC", "result": {"report": {"recommendation": {"value": "CONSIDER"}}}}
-            ]
-        }
-    }));
+    let config = ResponseConfig {
+        check_reports: Some(SandboxCheckReports {
+            liveness: vec![
+                liveness(LivenessType::Zoom, RecommendationValue::Reject),
+                liveness(LivenessType::Static, RecommendationValue::Consider),
+            ],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
     client
         .put_application_response_config()
         .sdk_id(emulator.sdk_id())
@@ -297,18 +463,27 @@ async fn the_requested_liveness_type_decides_the_capture() {
         .send()
         .await
         .unwrap();
+    let static_ = RequestedCheckConfig {
+        liveness_type: Some(LivenessType::Static),
+        ..Default::default()
+    };
+    let zoom = RequestedCheckConfig {
+        liveness_type: Some(LivenessType::Zoom),
+        max_retries: Some(3),
+        ..Default::default()
+    };
     for (requested, expected, value) in [
-        (json!({"liveness_type": "STATIC"}), "STATIC", "CONSIDER"),
-        (
-            json!({"liveness_type": "ZOOM", "max_retries": 3}),
-            "ZOOM",
-            "REJECT",
-        ),
+        (static_, "STATIC", "CONSIDER"),
+        (zoom, "ZOOM", "REJECT"),
         // No type asked for: the first configured one.
-        (json!({}), "ZOOM", "REJECT"),
+        (RequestedCheckConfig::default(), "ZOOM", "REJECT"),
     ] {
-        let payload: CreateSessionPayload =
-            typed(json!({"requested_checks": [{"type": "LIVENESS", "config": requested}]}));
+        let liveness_check = RequestedCheck {
+            config: Some(requested.clone()),
+            ..RequestedCheck::new(CheckType::Liveness)
+        };
+        let payload = CreateSessionPayload::builder().requested_checks([liveness_check]);
+        let requested = serde_json::to_value(&requested).unwrap();
         let id = create(&client, payload).await;
         let session = client.get_session().session_id(&id).send().await.unwrap();
         let liveness = &session.resources.as_ref().unwrap().liveness_capture[0];

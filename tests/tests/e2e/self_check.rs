@@ -3,9 +3,8 @@
 //! would quietly keep it in `extra`.
 
 use idv_api::types::CreateSessionPayload;
-use serde_json::json;
 
-use super::{client, create, typed};
+use super::{client, create};
 
 /// A spec whose session result calls `user_tracking_id` by another name: the emulator's
 /// rendering of a session with a tracking id no longer matches it.
@@ -27,7 +26,7 @@ async fn a_response_the_spec_does_not_allow_fails_naming_its_path() {
         .await
         .unwrap();
     let client = client(&emulator, &emulator.sandbox_url());
-    let payload: CreateSessionPayload = typed(json!({"user_tracking_id": "u-1"}));
+    let payload = CreateSessionPayload::builder().user_tracking_id("u-1".to_string());
     let id = create(&client, payload).await;
     let error = client
         .get_session()
@@ -54,7 +53,7 @@ async fn problems_left_untaken_fail_the_test_when_the_emulator_is_dropped() {
         .await
         .unwrap();
     let client = client(&emulator, &emulator.sandbox_url());
-    let payload: CreateSessionPayload = typed(json!({"user_tracking_id": "u-1"}));
+    let payload = CreateSessionPayload::builder().user_tracking_id("u-1".to_string());
     let id = create(&client, payload).await;
     let _ = client.get_session().session_id(&id).send().await;
     let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(emulator)));
@@ -75,7 +74,7 @@ async fn the_check_can_be_switched_off() {
         .await
         .unwrap();
     let client = client(&emulator, &emulator.sandbox_url());
-    let payload: CreateSessionPayload = typed(json!({"user_tracking_id": "u-1"}));
+    let payload = CreateSessionPayload::builder().user_tracking_id("u-1".to_string());
     let id = create(&client, payload).await;
     let session = client.get_session().session_id(&id).send().await.unwrap();
     assert_eq!(session.user_tracking_id.as_deref(), Some("u-1"));
