@@ -66,6 +66,13 @@ async fn a_body_that_is_not_declared_json_gets_415() {
     )
     .await;
     assert_eq!(status, 415);
+    let id = emulator.demo_session();
+    let face_capture = format!("/sessions/{id}/resources/face-capture");
+    let (status, body) = send(&emulator, post.clone(), &face_capture, None, Some("{}")).await;
+    assert_eq!(
+        (status, &body["code"]),
+        (415, &json!("UNSUPPORTED_MEDIA_TYPE"))
+    );
 
     // JSON with parameters, or as a `+json` type, is JSON.
     for content_type in [
