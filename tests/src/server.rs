@@ -166,6 +166,22 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             get(crate::capture::get_tracked_devices).delete(crate::capture::delete_tracked_devices),
         )
         .route(
+            "/sessions/{session_id}/instructions",
+            get(crate::sessions::instructions::get).put(crate::sessions::instructions::put),
+        )
+        .route(
+            "/sessions/{session_id}/instructions/contact-profile",
+            get(crate::sessions::instructions::contact_profile),
+        )
+        .route(
+            "/sessions/{session_id}/instructions/pdf",
+            get(crate::sessions::instructions::pdf),
+        )
+        .route(
+            "/sessions/{session_id}/instructions/email",
+            post(crate::sessions::instructions::email),
+        )
+        .route(
             "/sessions/{session_id}/media/{media_id}/content",
             get(get_media).delete(delete_media),
         );

@@ -17,12 +17,14 @@
 //! - [`sandbox`]: what the sandbox response configuration makes checks and tasks report;
 //! - [`media`]: the session's media items and their content;
 //! - [`profile`]: identity profiles, and the checks that search for the user elsewhere
-//!   (watchlist and third-party checks).
+//!   (watchlist and third-party checks);
+//! - [`instructions`]: the in-branch verification instructions and their handlers.
 
 mod configuration;
 mod devices;
 mod face_capture;
 mod flow;
+pub(crate) mod instructions;
 mod media;
 mod profile;
 mod render;
@@ -139,6 +141,8 @@ pub(crate) struct Session {
     captures: Vec<face_capture::FaceCapture>,
     /// Whether `DELETE /sessions/{id}/tracked-devices` cleared the device events.
     devices_deleted: bool,
+    /// The in-branch verification instructions, as the last `PUT` set them.
+    instructions: Option<Value>,
     /// The last body rendered, and the whole seconds since creation it was rendered at.
     rendered: Option<(u64, Bytes)>,
 }
@@ -179,6 +183,7 @@ impl Session {
             media: HashMap::new(),
             captures: Vec::new(),
             devices_deleted: false,
+            instructions: None,
             rendered: None,
         };
         session.body = Body::Flow(Box::new(session.flow(payload)));
@@ -200,6 +205,7 @@ impl Session {
             media: HashMap::new(),
             captures: Vec::new(),
             devices_deleted: false,
+            instructions: None,
             rendered: None,
         }
     }

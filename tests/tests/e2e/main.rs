@@ -6,6 +6,7 @@ mod capture;
 mod data_model;
 mod devices;
 mod forward_compat;
+mod instructions;
 mod load;
 mod notifications;
 mod operations;
