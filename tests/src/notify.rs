@@ -10,6 +10,8 @@
 //! - `task_completion`: a task is `DONE`;
 //! - `check_completion`: a check is `DONE` (after `async_report_delay`);
 //! - `session_completion`: the session is `COMPLETED`;
+//! - the topics of events the body does not show, as they were recorded
+//!   ([`crate::sessions::Session::notice`]);
 //! - `client_session_token_deleted`: the session is gone (deleted, or its resources expired).
 //!
 //! One task per session delivers them one at a time, in order; a delivery that fails is
@@ -125,6 +127,8 @@ struct Seen {
     tasks: Vec<String>,
     checks: Vec<String>,
     completed: bool,
+    /// How many of the session's notices have been sent.
+    notices: usize,
 }
 
 async fn deliver_all(app: Weak<App>, id: String, subscription: Subscription) {
@@ -142,19 +146,29 @@ async fn deliver_all(app: Weak<App>, id: String, subscription: Subscription) {
     let mut seen = Seen::default();
     loop {
         let Some(current) = app.upgrade() else { return };
-        let body = {
+        let state = {
             let now = current.now();
             let mut store = current.store();
-            store
-                .session(&id, now)
-                .map(|(session, config)| session.body(&id, config, now))
+            store.session(&id, now).map(|(session, config)| {
+                let notices = session
+                    .notices()
+                    .get(seen.notices..)
+                    .unwrap_or_default()
+                    .to_vec();
+                (session.body(&id, config, now), notices)
+            })
         };
         drop(current);
-        let (events, gone) = match body {
-            Some(body) => match serde_json::from_slice::<Value>(&body) {
-                Ok(session) => (seen.changes(&session), false),
-                Err(_) => (Vec::new(), false),
-            },
+        let (events, gone) = match state {
+            Some((body, notices)) => {
+                let mut events = match serde_json::from_slice::<Value>(&body) {
+                    Ok(session) => seen.changes(&session),
+                    Err(_) => Vec::new(),
+                };
+                seen.notices += notices.len();
+                events.extend(notices.into_iter().map(|topic| (topic, None)));
+                (events, false)
+            }
             None => (vec![("client_session_token_deleted", None)], true),
         };
         for (topic, subject) in events {

@@ -159,6 +159,8 @@ pub(crate) async fn put(
         .session(&id, now)
         .ok_or_else(|| ApiError::session_not_found(&id))?;
     session.set_instructions(payload);
+    // The instructions' PDF is new.
+    session.notice("new_pdf_supplied");
     Ok(StatusCode::OK.into_response())
 }
 
@@ -211,5 +213,6 @@ pub(crate) async fn email(State(app): State<Arc<App>>, Path(id): Path<String>) -
     session
         .contact_profile()
         .ok_or_else(|| contact_profile_not_found(&id))?;
+    session.notice("instructions_email_requested");
     Ok(StatusCode::OK.into_response())
 }

@@ -143,6 +143,9 @@ pub(crate) struct Session {
     devices_deleted: bool,
     /// The in-branch verification instructions, as the last `PUT` set them.
     instructions: Option<Value>,
+    /// Notification topics of events that the session body does not show (an email
+    /// requested, say), in the order they happened; see [`crate::notify`].
+    notices: Vec<&'static str>,
     /// The last body rendered, and the whole seconds since creation it was rendered at.
     rendered: Option<(u64, Bytes)>,
 }
@@ -184,6 +187,7 @@ impl Session {
             captures: Vec::new(),
             devices_deleted: false,
             instructions: None,
+            notices: Vec::new(),
             rendered: None,
         };
         session.body = Body::Flow(Box::new(session.flow(payload)));
@@ -206,6 +210,7 @@ impl Session {
             captures: Vec::new(),
             devices_deleted: false,
             instructions: None,
+            notices: Vec::new(),
             rendered: None,
         }
     }
@@ -244,6 +249,16 @@ impl Session {
                 body
             }
         }
+    }
+
+    /// Records an event that the session body does not show, for its notifications.
+    pub(crate) fn notice(&mut self, topic: &'static str) {
+        self.notices.push(topic);
+    }
+
+    /// The events recorded by [`Session::notice`], oldest first.
+    pub(crate) fn notices(&self) -> &[&'static str] {
+        &self.notices
     }
 
     /// Sets the session-level sandbox response configuration.

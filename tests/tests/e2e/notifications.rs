@@ -7,8 +7,9 @@ use std::time::Duration;
 use axum::http::{HeaderMap, StatusCode, header};
 use idv_api::notifications::{self, NotificationAuth};
 use idv_api::types::{
-    CreateSessionPayload, NotificationAuthType, NotificationConfig, NotificationTopic,
-    ResponseConfig, SessionNotification, SessionNotificationTopic,
+    CreateSessionPayload, IbvContactProfile, IbvInstructions, NotificationAuthType,
+    NotificationConfig, NotificationTopic, ResponseConfig, SessionNotification,
+    SessionNotificationTopic,
 };
 use tokio::sync::mpsc;
 
@@ -257,4 +258,58 @@ async fn endpoints_off_this_machine_are_accepted_but_never_called() {
         error.errors[0].property.as_deref(),
         Some("notifications.endpoint")
     );
+}
+
+#[tokio::test]
+async fn instructions_notify_a_new_pdf_and_an_email_request() {
+    let (_emulator, client) = start().await;
+    let (url, mut rx) = endpoint(0).await;
+    let config = NotificationConfig {
+        topics: vec![
+            NotificationTopic::NewPdfSupplied,
+            NotificationTopic::InstructionsEmailRequested,
+        ],
+        ..every_topic(url)
+    };
+    let id = create(&client, payload(config)).await;
+    let instructions = IbvInstructions {
+        contact_profile: Some(IbvContactProfile {
+            email: Some("ada@example.com".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    client
+        .put_ibv_instructions()
+        .session_id(&id)
+        .body(instructions)
+        .send()
+        .await
+        .unwrap();
+    client
+        .trigger_ibv_email_notification()
+        .session_id(&id)
+        .send()
+        .await
+        .unwrap();
+
+    let mut topics = Vec::new();
+    for _ in 0..2 {
+        let received = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .expect("a notification within 10 s")
+            .expect("the endpoint is up");
+        assert_eq!(received.authorization, None, "no auth_token, no header");
+        let n = notifications::parse(&received.body).unwrap();
+        assert_eq!(n.session_id, id);
+        topics.push(n.topic);
+    }
+    assert_eq!(
+        topics,
+        [
+            SessionNotificationTopic::NewPdfSupplied,
+            SessionNotificationTopic::InstructionsEmailRequested
+        ]
+    );
+    quiet(&mut rx).await;
 }
