@@ -7,14 +7,14 @@ use common::{BASE, NONCE, pinned_signer, vectors};
 use idv_signing::{Backend, SigningKey, Url, signed_message, verify};
 
 #[test]
-fn there_are_fifteen_named_vectors_all_for_our_key() {
+fn there_are_twenty_five_named_vectors_all_for_our_key() {
     let vectors = vectors();
-    assert_eq!(vectors.len(), 15);
+    assert_eq!(vectors.len(), 25);
     assert!(vectors.iter().all(|v| v.key == "test-rsa2048-pkcs1.pem"));
     let mut names: Vec<_> = vectors.iter().map(|v| v.name.as_str()).collect();
     names.sort_unstable();
     names.dedup();
-    assert_eq!(names.len(), 15, "names are unique");
+    assert_eq!(names.len(), 25, "names are unique");
 }
 
 #[test]
