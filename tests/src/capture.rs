@@ -24,12 +24,10 @@ pub(crate) async fn get_configuration(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> Answer {
-    let now = app.now();
-    let mut store = app.store();
-    let (session, config) = store
-        .session(&id, now)
-        .ok_or_else(|| ApiError::session_not_found(&id))?;
-    Ok(Json(session.configuration(&id, config, now)).into_response())
+    let body = app.with_session(&id, |session, config, now| {
+        session.configuration(&id, config, now)
+    })?;
+    Ok(Json(body).into_response())
 }
 
 /// `POST /sessions/{sessionId}/resources/face-capture`.
@@ -44,12 +42,10 @@ pub(crate) async fn create_face_capture(
         .get("requirement_id")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let now = app.now();
-    let mut store = app.store();
-    let (session, _) = store
-        .session(&id, now)
-        .ok_or_else(|| ApiError::session_not_found(&id))?;
-    let resource = session.create_face_capture(requirement).ok_or_else(|| {
+    let created = app.with_session(&id, |session, _, _| {
+        session.create_face_capture(requirement)
+    })?;
+    let resource = created.ok_or_else(|| {
         let message =
             format!("session `{id}` has no FACE_CAPTURE required resource `{requirement}`");
         ApiError::new(StatusCode::NOT_FOUND, "REQUIREMENT_NOT_FOUND", message)
@@ -110,12 +106,10 @@ pub(crate) async fn upload_face_image(
     if bytes.is_empty() {
         return Err(bad_upload(format!("the `{IMAGE_PART}` part is empty")));
     }
-    let now = app.now();
-    let mut store = app.store();
-    let (session, _) = store
-        .session(&id, now)
-        .ok_or_else(|| ApiError::session_not_found(&id))?;
-    if !session.upload_face_image(&resource, content_type, bytes) {
+    let uploaded = app.with_session(&id, |session, _, _| {
+        session.upload_face_image(&resource, content_type, bytes)
+    })?;
+    if !uploaded {
         let message = format!("session `{id}` has no face capture resource `{resource}`");
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -131,12 +125,8 @@ pub(crate) async fn get_tracked_devices(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> Answer {
-    let now = app.now();
-    let mut store = app.store();
-    let (session, _) = store
-        .session(&id, now)
-        .ok_or_else(|| ApiError::session_not_found(&id))?;
-    Ok(Json(session.tracked_devices()).into_response())
+    let devices = app.with_session(&id, |session, _, _| session.tracked_devices())?;
+    Ok(Json(devices).into_response())
 }
 
 /// `DELETE /sessions/{sessionId}/tracked-devices`.
@@ -144,11 +134,6 @@ pub(crate) async fn delete_tracked_devices(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> Answer {
-    let now = app.now();
-    let mut store = app.store();
-    let (session, _) = store
-        .session(&id, now)
-        .ok_or_else(|| ApiError::session_not_found(&id))?;
-    session.delete_tracked_devices();
+    app.with_session(&id, |session, _, _| session.delete_tracked_devices())?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -146,10 +146,8 @@ async fn deliver_all(app: Weak<App>, id: String, subscription: Subscription) {
     let mut seen = Seen::default();
     loop {
         let Some(current) = app.upgrade() else { return };
-        let state = {
-            let now = current.now();
-            let mut store = current.store();
-            store.session(&id, now).map(|(session, config)| {
+        let state = current
+            .with_session(&id, |session, config, now| {
                 let notices = session
                     .notices()
                     .get(seen.notices..)
@@ -157,7 +155,7 @@ async fn deliver_all(app: Weak<App>, id: String, subscription: Subscription) {
                     .to_vec();
                 (session.body(&id, config, now), notices)
             })
-        };
+            .ok();
         drop(current);
         let (events, gone) = match state {
             Some((body, notices)) => {

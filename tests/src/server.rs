@@ -96,6 +96,22 @@ impl App {
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, add);
     }
 
+    /// Runs `f` on session `id`, with the application's sandbox configuration and the
+    /// sessions' clock, under the store's lock: 404 `SESSION_NOT_FOUND` when there is no such
+    /// session (or its resources have expired).
+    pub(crate) fn with_session<T>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut Session, &Map<String, Value>, Duration) -> T,
+    ) -> Result<T, ApiError> {
+        let now = self.now();
+        let mut store = self.store();
+        let (session, config) = store
+            .session(id, now)
+            .ok_or_else(|| ApiError::session_not_found(id))?;
+        Ok(f(session, config, now))
+    }
+
     /// The JSON body of a request, checked against the operation's schema in the spec: first
     /// that its `Content-Type` says JSON (415 otherwise; see the spec's 415 responses).
     pub(crate) fn payload(
@@ -312,13 +328,9 @@ async fn create_session(State(app): State<Arc<App>>, headers: HeaderMap, body: B
 }
 
 async fn get_session(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
-    let now = app.now();
-    let mut store = app.store();
-    let (session, config) = store
-        .session(&id, now)
-        .ok_or_else(|| ApiError::session_not_found(&id))?;
-    let raw = session.is_raw();
-    let body = session.body(&id, config, now);
+    let (raw, body) = app.with_session(&id, |session, config, now| {
+        (session.is_raw(), session.body(&id, config, now))
+    })?;
     let mut response = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
     if raw {
         response.extensions_mut().insert(Unchecked);
@@ -347,14 +359,9 @@ async fn get_media(
     State(app): State<Arc<App>>,
     Path((id, media_id)): Path<(String, String)>,
 ) -> Answer {
-    let now = app.now();
-    let content = {
-        let mut store = app.store();
-        let (session, config) = store
-            .session(&id, now)
-            .ok_or_else(|| ApiError::session_not_found(&id))?;
+    let content = app.with_session(&id, |session, config, _| {
         session.media_content(&media_id, config)
-    };
+    })?;
     Ok(match content {
         Content::Missing => return Err(media_not_found(&id, &media_id)),
         Content::HeldBack => StatusCode::NO_CONTENT.into_response(),
@@ -381,22 +388,20 @@ async fn delete_media(
     State(app): State<Arc<App>>,
     Path((id, media_id)): Path<(String, String)>,
 ) -> Answer {
-    let now = app.now();
-    let mut store = app.store();
-    let (session, config) = store
-        .session(&id, now)
-        .ok_or_else(|| ApiError::session_not_found(&id))?;
-    if session.locked(config, now) {
-        let message = "Resource is locked (session in progress with checks triggered)";
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "RESOURCE_LOCKED",
-            message,
-        ));
-    }
-    if !session.delete_media(&media_id) {
-        return Err(media_not_found(&id, &media_id));
-    }
+    app.with_session(&id, |session, config, now| {
+        if session.locked(config, now) {
+            let message = "Resource is locked (session in progress with checks triggered)";
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "RESOURCE_LOCKED",
+                message,
+            ));
+        }
+        if !session.delete_media(&media_id) {
+            return Err(media_not_found(&id, &media_id));
+        }
+        Ok(())
+    })??;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -449,12 +454,8 @@ async fn put_app_config(
 }
 
 async fn get_session_config(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
-    let now = app.now();
-    let mut store = app.store();
-    let (session, config) = store
-        .session(&id, now)
-        .ok_or_else(|| ApiError::session_not_found(&id))?;
-    Ok(Json(session.effective_config(config)).into_response())
+    let config = app.with_session(&id, |session, config, _| session.effective_config(config))?;
+    Ok(Json(config).into_response())
 }
 
 async fn put_session_config(
@@ -464,11 +465,6 @@ async fn put_session_config(
     body: Bytes,
 ) -> Answer {
     let config = response_config(&app, "putSessionResponseConfig", &headers, &body)?;
-    let now = app.now();
-    let mut store = app.store();
-    let (session, _) = store
-        .session(&id, now)
-        .ok_or_else(|| ApiError::session_not_found(&id))?;
-    session.configure(config);
+    app.with_session(&id, |session, _, _| session.configure(config))?;
     Ok(StatusCode::OK.into_response())
 }

@@ -153,66 +153,51 @@ pub(crate) async fn put(
     body: Bytes,
 ) -> Answer {
     let payload = app.payload("putIbvInstructions", &headers, &body)?;
-    let now = app.now();
-    let mut store = app.store();
-    let (session, _) = store
-        .session(&id, now)
-        .ok_or_else(|| ApiError::session_not_found(&id))?;
-    session.set_instructions(payload);
-    // The instructions' PDF is new.
-    session.notice("new_pdf_supplied");
+    app.with_session(&id, |session, _, _| {
+        session.set_instructions(payload);
+        // The instructions' PDF is new.
+        session.notice("new_pdf_supplied");
+    })?;
     Ok(StatusCode::OK.into_response())
 }
 
 /// `GET /sessions/{sessionId}/instructions`.
 pub(crate) async fn get(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
-    let now = app.now();
-    let mut store = app.store();
-    let (session, _) = store
-        .session(&id, now)
-        .ok_or_else(|| ApiError::session_not_found(&id))?;
-    let body = session
-        .instructions()
+    let body = app
+        .with_session(&id, |session, _, _| session.instructions())?
         .ok_or_else(|| instructions_not_found(&id))?;
     Ok(Json(body).into_response())
 }
 
 /// `GET /sessions/{sessionId}/instructions/contact-profile`.
 pub(crate) async fn contact_profile(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
-    let now = app.now();
-    let mut store = app.store();
-    let (session, _) = store
-        .session(&id, now)
-        .ok_or_else(|| ApiError::session_not_found(&id))?;
-    let profile = session
-        .contact_profile()
+    let profile = app
+        .with_session(&id, |session, _, _| session.contact_profile().cloned())?
         .ok_or_else(|| contact_profile_not_found(&id))?;
-    Ok(Json(profile.clone()).into_response())
+    Ok(Json(profile).into_response())
 }
 
 /// `GET /sessions/{sessionId}/instructions/pdf`: 204 before the instructions are set.
 pub(crate) async fn pdf(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
-    let now = app.now();
-    let mut store = app.store();
-    let (session, _) = store
-        .session(&id, now)
-        .ok_or_else(|| ApiError::session_not_found(&id))?;
-    Ok(match session.instructions_pdf() {
-        Some(pdf) => ([(header::CONTENT_TYPE, "application/pdf")], pdf).into_response(),
-        None => StatusCode::NO_CONTENT.into_response(),
-    })
+    Ok(
+        match app.with_session(&id, |session, _, _| session.instructions_pdf())? {
+            Some(pdf) => ([(header::CONTENT_TYPE, "application/pdf")], pdf).into_response(),
+            None => StatusCode::NO_CONTENT.into_response(),
+        },
+    )
 }
 
 /// `POST /sessions/{sessionId}/instructions/email`: no body; 404 without a contact profile.
 pub(crate) async fn email(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
-    let now = app.now();
-    let mut store = app.store();
-    let (session, _) = store
-        .session(&id, now)
-        .ok_or_else(|| ApiError::session_not_found(&id))?;
-    session
-        .contact_profile()
-        .ok_or_else(|| contact_profile_not_found(&id))?;
-    session.notice("instructions_email_requested");
+    let requested = app.with_session(&id, |session, _, _| {
+        let has_profile = session.contact_profile().is_some();
+        if has_profile {
+            session.notice("instructions_email_requested");
+        }
+        has_profile
+    })?;
+    if !requested {
+        return Err(contact_profile_not_found(&id));
+    }
     Ok(StatusCode::OK.into_response())
 }
