@@ -101,9 +101,19 @@ fn is_loopback(url: &reqwest::Url) -> bool {
     host && matches!(url.scheme(), "http" | "https")
 }
 
-/// The payload with an `http://` loopback notification endpoint read as `https://`, for
-/// checking against the spec (whose pattern is the real API's `^https://`).
+/// The payload as the spec's schema can check it, for what the API accepts in `notifications`
+/// that the schema cannot say: an `http://` loopback endpoint is read as `https://` (the
+/// emulator's relaxation; the spec's pattern is the real API's `^https://`), and a topic in
+/// lower case as in upper case (Yoti's own examples for every SDK subscribe with
+/// `withTopic('client_session_token_deleted')`, which the SDKs send as given).
 pub(crate) fn relaxed(mut payload: Value) -> Value {
+    if let Some(Value::Array(topics)) = payload.pointer_mut("/notifications/topics") {
+        for topic in topics {
+            if let Some(name) = topic.as_str() {
+                *topic = json!(name.to_ascii_uppercase());
+            }
+        }
+    }
     if let Some(endpoint) = payload.pointer_mut("/notifications/endpoint")
         && let Some(url) = endpoint.as_str()
         && url.starts_with("http://")

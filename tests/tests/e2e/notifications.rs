@@ -212,6 +212,30 @@ async fn only_subscribed_topics_are_sent_with_bearer_auth_and_failures_are_retri
 }
 
 #[tokio::test]
+async fn a_topic_subscribed_in_lower_case_as_yotis_examples_do_is_accepted_and_sent() {
+    let (_emulator, client) = start().await;
+    let (url, mut rx) = endpoint(0).await;
+    let config = NotificationConfig {
+        topics: vec![NotificationTopic::from("client_session_token_deleted")],
+        auth_token: Some("u:p".into()),
+        ..every_topic(url)
+    };
+    let id = create(&client, payload(config)).await;
+    client
+        .delete_session()
+        .session_id(&id)
+        .send()
+        .await
+        .unwrap();
+    let n = next(&mut rx, &NotificationAuth::basic("u:p")).await;
+    assert_eq!(
+        (n.topic, n.session_id),
+        (SessionNotificationTopic::ClientSessionTokenDeleted, id)
+    );
+    quiet(&mut rx).await;
+}
+
+#[tokio::test]
 async fn an_endpoint_that_never_answers_does_not_hold_up_the_api() {
     let (_emulator, client) = start().await;
     // It accepts connections and never answers: each delivery waits for its timeout.
