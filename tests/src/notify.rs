@@ -276,3 +276,73 @@ async fn deliver(http: &reqwest::Client, subscription: &Subscription, payload: &
         BACKOFF.len() + 1,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn endpoint(url: &str) -> Value {
+        json!({"notifications": {"endpoint": url, "topics": ["SESSION_COMPLETION"]}})
+    }
+
+    #[test]
+    fn only_loopback_endpoints_get_a_subscription() {
+        for url in [
+            "http://127.0.0.1:8080/hook",
+            "http://127.9.9.9/hook",
+            "http://[::1]:8080/hook",
+            "https://localhost/hook",
+            "http://LOCALHOST:1/hook",
+        ] {
+            assert!(Subscription::of(&endpoint(url)).is_some(), "{url}");
+        }
+        for url in [
+            "https://example.com/hook",
+            "http://127.0.0.1.example.com/hook",
+            "http://localhost.example.com/hook",
+            "http://10.0.0.1/hook",
+            "ftp://127.0.0.1/hook",
+            "not a url",
+        ] {
+            assert!(Subscription::of(&endpoint(url)).is_none(), "{url}");
+        }
+        assert!(Subscription::of(&json!({})).is_none());
+    }
+
+    #[test]
+    fn the_authorization_header_follows_auth_type() {
+        let with = |config: Value| {
+            let mut payload = endpoint("http://127.0.0.1/hook");
+            if let (Some(Value::Object(n)), Value::Object(c)) =
+                (payload.get_mut("notifications"), config)
+            {
+                n.extend(c);
+            }
+            Subscription::of(&payload).and_then(|s| s.authorization)
+        };
+        assert_eq!(with(json!({})), None);
+        let basic = Some("Basic dXNlcm5hbWU6cGFzc3dvcmQ=".to_owned());
+        assert_eq!(with(json!({"auth_token": "username:password"})), basic);
+        let explicit = json!({"auth_token": "username:password", "auth_type": "BASIC"});
+        assert_eq!(with(explicit), basic);
+        let bearer = json!({"auth_token": "t0k", "auth_type": "BEARER"});
+        assert_eq!(with(bearer), Some("Bearer t0k".to_owned()));
+    }
+
+    #[test]
+    fn relaxed_reads_a_loopback_http_endpoint_and_lower_case_topics_as_the_schema_can() {
+        let payload = json!({"notifications": {
+            "endpoint": "http://127.0.0.1:9/hook",
+            "topics": ["client_session_token_deleted", "RESOURCE_UPDATE"]
+        }});
+        assert_eq!(
+            relaxed(payload),
+            json!({"notifications": {
+                "endpoint": "https://127.0.0.1:9/hook",
+                "topics": ["CLIENT_SESSION_TOKEN_DELETED", "RESOURCE_UPDATE"]
+            }})
+        );
+        let elsewhere = json!({"notifications": {"endpoint": "http://example.com/hook"}});
+        assert_eq!(relaxed(elsewhere.clone()), elsewhere);
+    }
+}

@@ -268,6 +268,8 @@ async fn an_endpoint_that_never_answers_does_not_hold_up_the_api() {
 
 #[tokio::test]
 async fn endpoints_off_this_machine_are_accepted_but_never_called() {
+    // That no delivery is started for them is shown without the network by the unit test
+    // `notify::tests::only_loopback_endpoints_get_a_subscription`.
     let (_emulator, client) = start().await;
     let config = every_topic("https://example.com/yoti");
     let id = create(&client, payload(config)).await;
