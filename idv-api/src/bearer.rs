@@ -64,7 +64,7 @@ pub enum BearerTokenError {
 /// It sends the token only to URLs under the client's base URL.
 pub(crate) struct Bearer {
     pub(crate) token: BearerToken,
-    pub(crate) base_url: String,
+    pub(crate) base_url: reqwest::Url,
 }
 
 /// A request that the bearer middleware refused: its URL is not under the base URL.
@@ -83,16 +83,13 @@ impl Middleware for Bearer {
         extensions: &mut http::Extensions,
         next: reqwest_middleware::Next<'_>,
     ) -> reqwest_middleware::Result<reqwest::Response> {
-        let url = request.url().as_str();
-        let under = url
-            .strip_prefix(self.base_url.as_str())
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'));
-        if !under {
+        // The signer's rule: the same scheme, host and port, and a path under the base's.
+        if idv_signing::path_under(&self.base_url, request.url()).is_none() {
             let mut url = request.url().clone();
             url.set_query(None);
             return Err(reqwest_middleware::Error::middleware(OutsideBase {
                 url: url.to_string(),
-                base: self.base_url.clone(),
+                base: self.base_url.to_string(),
             }));
         }
         request

@@ -241,10 +241,9 @@ impl Client {
         if url.query().is_some() || url.fragment().is_some() {
             return Err(bad("it has a query or a fragment"));
         }
-        let base_url = url.as_str().trim_end_matches('/').to_string();
         Ok(ClientBuilder::new(Auth::Bearer(bearer::Bearer {
             token,
-            base_url,
+            base_url: url,
         })))
     }
 
@@ -431,12 +430,10 @@ impl ClientBuilder {
                 .map_err(ClientError::Http)?,
         };
         let (base_url, last): (String, Arc<dyn Middleware>) = match self.auth {
-            Auth::Signed(signer) => (
-                signer.base_url().as_str().trim_end_matches('/').to_string(),
-                Arc::new(Sign(signer)),
-            ),
-            Auth::Bearer(bearer) => (bearer.base_url.clone(), Arc::new(bearer)),
+            Auth::Signed(signer) => (signer.base_url().to_string(), Arc::new(Sign(signer))),
+            Auth::Bearer(bearer) => (bearer.base_url.to_string(), Arc::new(bearer)),
         };
+        let base_url = base_url.trim_end_matches('/');
         let stack = self
             .middleware
             .into_iter()
@@ -447,7 +444,7 @@ impl ClientBuilder {
             )
             .build();
         Ok(Client::new_with_client(
-            &base_url,
+            base_url,
             http,
             Transport {
                 stack,

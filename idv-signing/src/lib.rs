@@ -23,7 +23,7 @@ pub use message::{VerifyError, signed_message, verify};
 pub use middleware::SigningMiddleware;
 pub use signer::{
     Clock, NonceSource, SignError, SignedParts, Signer, SignerError, SystemClock,
-    SystemClockMillis, UuidNonces,
+    SystemClockMillis, UuidNonces, path_under,
 };
 pub use url::Url;
 

@@ -370,17 +370,33 @@ impl Signer {
 
     /// The part of `url`'s path below the base URL's path (empty or starting with `/`).
     fn relative_path<'u>(&self, url: &'u Url) -> Result<&'u str, SignError> {
-        let base = &self.base;
-        let base_path = base.path().trim_end_matches('/');
-        let relative = (url.scheme() == base.scheme()
-            && url.host() == base.host()
-            && url.port_or_known_default() == base.port_or_known_default())
-        .then(|| url.path().strip_prefix(base_path))
-        .flatten()
-        .filter(|rest| rest.is_empty() || rest.starts_with('/'));
-        relative.ok_or_else(|| SignError::OutsideBase {
+        path_under(&self.base, url).ok_or_else(|| SignError::OutsideBase {
             url: url.to_string(),
-            base: base.to_string(),
+            base: self.base.to_string(),
         })
     }
+}
+
+/// The part of `url`'s path below `base` (empty or starting with `/`), when `url` is under
+/// `base`: the same scheme, host and port, and a path that continues `base`'s at a `/`. This is
+/// the rule by which a [`Signer`] refuses to sign a request to anywhere else; other
+/// credentials (a bearer token, say) can be held to it too.
+///
+/// ```
+/// use idv_signing::{Url, path_under};
+///
+/// let base = Url::parse("https://api.yoti.com/idverify/v1").unwrap();
+/// let under = |url: &str| path_under(&base, &Url::parse(url).unwrap()).map(str::to_owned);
+/// assert_eq!(under("https://api.yoti.com/idverify/v1/sessions/s1").as_deref(), Some("/sessions/s1"));
+/// assert_eq!(under("https://api.yoti.com/idverify/v10/sessions"), None);
+/// assert_eq!(under("https://elsewhere.example/idverify/v1/sessions"), None);
+/// ```
+pub fn path_under<'u>(base: &Url, url: &'u Url) -> Option<&'u str> {
+    let base_path = base.path().trim_end_matches('/');
+    (url.scheme() == base.scheme()
+        && url.host() == base.host()
+        && url.port_or_known_default() == base.port_or_known_default())
+    .then(|| url.path().strip_prefix(base_path))
+    .flatten()
+    .filter(|rest| rest.is_empty() || rest.starts_with('/'))
 }
