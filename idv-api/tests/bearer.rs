@@ -122,4 +122,20 @@ async fn the_token_goes_nowhere_but_the_base_url() {
         seen.lock().unwrap().is_empty(),
         "nothing reached the other host"
     );
+
+    // The same host, but a path beside the base's (`/idverify/v10`), is not under it either.
+    let (base, seen) = recording().await;
+    let client = Client::bearer_builder(&base, BearerToken::new("tok").unwrap())
+        .unwrap()
+        .with(Redirect(format!("{base}0/sessions/s1")))
+        .build()
+        .unwrap();
+    let err = client
+        .get_session()
+        .session_id("s1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::NotSent(_)), "{err:?}");
+    assert!(seen.lock().unwrap().is_empty(), "nothing was sent");
 }
