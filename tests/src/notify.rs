@@ -139,6 +139,8 @@ struct Seen {
     completed: bool,
     /// How many of the session's notices have been sent.
     notices: usize,
+    /// The session body last read.
+    body: bytes::Bytes,
 }
 
 async fn deliver_all(app: Weak<App>, id: String, subscription: Subscription) {
@@ -169,10 +171,16 @@ async fn deliver_all(app: Weak<App>, id: String, subscription: Subscription) {
         drop(current);
         let (events, gone) = match state {
             Some((body, notices)) => {
-                let mut events = match serde_json::from_slice::<Value>(&body) {
-                    Ok(session) => seen.changes(&session),
-                    Err(_) => Vec::new(),
+                // The body is rendered once per change and then served as it is, so one that
+                // is the same as last time has nothing new to notify: skip reading it.
+                let mut events = if seen.body == body {
+                    Vec::new()
+                } else {
+                    serde_json::from_slice::<Value>(&body)
+                        .map(|session| seen.changes(&session))
+                        .unwrap_or_default()
                 };
+                seen.body = body;
                 seen.notices += notices.len();
                 events.extend(notices.into_iter().map(|topic| (topic, None)));
                 (events, false)
