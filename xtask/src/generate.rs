@@ -9,7 +9,9 @@
 //!    every enum component replaced by a forward-compatible enum of our own
 //!    ([`crate::enums`]).
 //! 4. Post-process the syntax tree: drop what progenitor adds that the API does not define,
-//!    and add the enums and the constructors ([`crate::conveniences`]) to the `types` module.
+//!    and add the enums and the constructors ([`crate::conveniences`]) to the `types` module;
+//!    a struct with a field marked `x-sensitive` gets a `Debug` that redacts it
+//!    ([`crate::sensitive`]).
 //! 5. Format with prettyplease (stable Rust, no rustfmt needed) under a header naming the
 //!    command and the spec's SHA-256.
 
@@ -134,6 +136,8 @@ fn quiet_catch_unwind<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 ///   then generates an `Option`.
 /// - A bodiless 2xx beside a raw-bytes 2xx gets the raw-bytes content
 ///   (`bodiless_success_as_raw`).
+/// - A property marked `x-sensitive: true` gets a sentence in its description saying that
+///   `Debug` redacts it ([`crate::sensitive`]), by which the post-processing finds its field.
 /// - An object schema with properties and no `additionalProperties` gets
 ///   `additionalProperties: {}`, so its type keeps the fields the spec does not know in a
 ///   flattened `extra` map (and sends them back when serialized).
@@ -169,6 +173,7 @@ pub fn prepare(spec: &Value) -> (Value, Vec<OpenEnum>) {
         bodiless_success_as_raw(paths);
     }
     crate::multipart::as_bytes(&mut prepared);
+    crate::sensitive::mark(&mut prepared);
     enums.sort_by(|a, b| a.name.cmp(&b.name));
     (prepared, enums)
 }
@@ -462,5 +467,6 @@ fn add_to_types_module(file: &mut syn::File, enums: &[OpenEnum]) -> Result<(), E
             .map_err(|err| Error::Generator(format!("enum {}: {err}", e.name)))?;
         items.extend(parsed.items);
     }
+    crate::sensitive::redact_debug(items);
     Ok(())
 }
