@@ -165,14 +165,18 @@ fn debug_impl(item: &syn::ItemStruct, shown: impl Fn(&Ident) -> Shown) -> Option
     };
     let name = &item.ident;
     let label = name.to_string();
-    let calls = fields.named.iter().filter_map(|f| f.ident.as_ref()).map(|ident| {
-        let key = ident.to_string();
-        match shown(ident) {
-            Shown::AsIs => quote::quote!(.field(#key, &self.#ident)),
-            Shown::Redacted => quote::quote!(.field(#key, &Redacted)),
-            Shown::Names => quote::quote!(.field(#key, &UnknownFieldNames(&self.#ident))),
-        }
-    });
+    let calls = fields
+        .named
+        .iter()
+        .filter_map(|f| f.ident.as_ref())
+        .map(|ident| {
+            let key = ident.to_string();
+            match shown(ident) {
+                Shown::AsIs => quote::quote!(.field(#key, &self.#ident)),
+                Shown::Redacted => quote::quote!(.field(#key, &Redacted)),
+                Shown::Names => quote::quote!(.field(#key, &UnknownFieldNames(&self.#ident))),
+            }
+        });
     Some(syn::parse_quote! {
         impl ::std::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -322,8 +326,14 @@ mod tests {
         };
         redact_debug(&mut file.items);
         let text = file.to_token_stream().to_string();
-        assert!(text.contains("# [derive (Clone , PartialEq)] pub struct Person"), "{text}");
-        assert!(text.contains("# [derive (Clone , Debug)] pub struct Plain"), "{text}");
+        assert!(
+            text.contains("# [derive (Clone , PartialEq)] pub struct Person"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# [derive (Clone , Debug)] pub struct Plain"),
+            "{text}"
+        );
         assert!(text.contains(". field (\"id\" , & self . id) . field (\"full_name\" , & Redacted) . field (\"extra\" , & UnknownFieldNames (& self . extra))"), "{text}");
         // The builder: the marked field and the unknown fields redacted.
         assert!(text.contains(". field (\"id\" , & self . id) . field (\"full_name\" , & Redacted) . field (\"extra\" , & Redacted)"), "{text}");
