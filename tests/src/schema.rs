@@ -277,7 +277,11 @@ pub(crate) fn convert_with(schema: &Value, nulls: Nulls) -> Value {
             .entry("properties")
             .or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(properties) = properties {
-            properties.extend(extra.iter().map(|(name, schema)| (name.clone(), convert(schema))));
+            properties.extend(
+                extra
+                    .iter()
+                    .map(|(name, schema)| (name.clone(), convert(schema))),
+            );
         }
     }
     if out.contains_key("properties") && !out.contains_key("additionalProperties") {

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
-use super::flow::Document;
 use super::digital_id;
+use super::flow::Document;
 use super::flow::FACE_COMPARISON;
 use super::profile;
 use super::sandbox::{configured_entry, liveness_type};

@@ -44,7 +44,10 @@ async fn post_session(emulator: &Emulator, body: Vec<u8>) -> (u16, Value) {
     let response = http.execute(request).await.unwrap();
     let status = response.status().as_u16();
     let bytes = response.bytes().await.unwrap();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 /// A required ID document whose filter allows Digital IDs from `providers`.
@@ -87,7 +90,10 @@ async fn session(client: &Client, id: &str) -> GetSessionResult {
 }
 
 fn id_document(session: &GetSessionResult) -> &IdDocumentResource {
-    let resources = session.resources.as_ref().expect("the session has resources");
+    let resources = session
+        .resources
+        .as_ref()
+        .expect("the session has resources");
     assert_eq!(resources.id_documents.len(), 1);
     &resources.id_documents[0]
 }
@@ -103,9 +109,8 @@ async fn the_node_4_14_filters_are_accepted_byte_for_byte() {
     let filters = node_filters();
     assert_eq!(filters.len(), 3);
     for (name, filter) in filters {
-        let body = format!(
-            r#"{{"required_documents":[{{"type":"ID_DOCUMENT","filter":{filter}}}]}}"#
-        );
+        let body =
+            format!(r#"{{"required_documents":[{{"type":"ID_DOCUMENT","filter":{filter}}}]}}"#);
         let (status, answer) = post_session(&emulator, body.into_bytes()).await;
         assert_eq!(status, 201, "{name}: {answer}");
         // The filter as the emulator read it: the session lists the ID document it asked for.
@@ -174,7 +179,10 @@ async fn a_session_completes_with_a_digital_id_share() {
     assert!(share.id.as_deref().is_some_and(|s| !s.is_empty()));
     assert_eq!(share.created_at, document.created_at);
     // The same share on every read.
-    assert_eq!(session(&client, &id).await.digital_id_shares, after.digital_id_shares);
+    assert_eq!(
+        session(&client, &id).await.digital_id_shares,
+        after.digital_id_shares
+    );
 }
 
 #[tokio::test]
@@ -224,13 +232,19 @@ async fn a_failed_share_has_its_error_and_the_document_is_scanned() {
     let [share] = got.digital_id_shares.as_slice() else {
         panic!("one share: {:?}", got.digital_id_shares);
     };
-    let failure = share.error.as_ref().expect("the failed share has its error");
+    let failure = share
+        .error
+        .as_ref()
+        .expect("the failed share has its error");
     assert_eq!(failure.code.as_deref(), Some("SHARE_FAILED"));
     assert_eq!(
         failure.description.as_deref(),
         Some("The user cancelled the share")
     );
-    assert_eq!(share.resource_id, None, "a failed share produced no resource");
+    assert_eq!(
+        share.resource_id, None,
+        "a failed share produced no resource"
+    );
     assert_eq!(share.provider, Some(DigitalIdProvider::Digilocker));
     assert_eq!(share.document_type.as_deref(), Some("DIGITAL_AADHAAR"));
     let document = id_document(&got);
@@ -260,7 +274,10 @@ async fn an_unknown_provider_and_document_type_parse_and_keep_their_values() {
     let provider = DigitalIdProvider::Unknown("MOSIP_QR".into());
     let document = id_document(&got);
     assert_eq!(document.provider, Some(provider.clone()));
-    assert_eq!(document.document_type.as_deref(), Some("DIGITAL_NATIONAL_ID"));
+    assert_eq!(
+        document.document_type.as_deref(),
+        Some("DIGITAL_NATIONAL_ID")
+    );
     assert_eq!(document.pages.len(), 1);
     assert_eq!(document.pages[0].media, None);
     let [read] = got.digital_id_shares.as_slice() else {
