@@ -350,3 +350,37 @@ async fn suppressed_screens_are_typed_and_keep_an_unknown_value() {
         json!({"suppressed_screens": ["FLOW_COMPLETION", "NFC_EDUCATION"]})
     );
 }
+
+/// The emulator-only option is validated like the rest of the configuration.
+#[tokio::test]
+async fn the_sandbox_option_is_validated() {
+    let (emulator, client) = start().await;
+    for (option, property) in [
+        (
+            json!({"provider": "provider1"}),
+            "digital_id_share.provider",
+        ),
+        (
+            json!({"error": {"code": "X"}}),
+            "digital_id_share.error.description",
+        ),
+        (json!({"providers": []}), "digital_id_share.providers"),
+    ] {
+        let refused = client
+            .put_application_response_config()
+            .sdk_id(emulator.sdk_id())
+            .body(sharing(option.clone()))
+            .send()
+            .await;
+        let (status, error) = super::api_error(refused);
+        assert_eq!(
+            (status, super::code(&error)),
+            (400, "PAYLOAD_VALIDATION"),
+            "{option}"
+        );
+        let properties: Vec<&str> = (error.errors.iter())
+            .filter_map(|e| e.property.as_deref())
+            .collect();
+        assert_eq!(properties, [property], "{option}");
+    }
+}
