@@ -69,6 +69,8 @@ pub(super) struct Document {
     pub(super) frame_and_photo: Option<(String, String)>,
     pub(super) fields: Option<String>,
     pub(super) task: Option<Task>,
+    /// What its filter allows: a share from a Digital ID provider instead of a scan.
+    pub(super) digital_id: Option<super::digital_id::DigitalId>,
 }
 
 pub(super) struct Task {
@@ -167,8 +169,9 @@ impl Session {
         for filter in filters {
             let (country, document_type) = choose_document(filter);
             let index = flow.documents.len();
-            let document =
+            let mut document =
                 self.document(index, false, country, document_type, asked(ID_EXTRACTION));
+            document.digital_id = super::digital_id::allowed(filter);
             flow.documents.push(document);
         }
         // Each required supplementary document, of its first allowed type and country; or
@@ -387,6 +390,7 @@ impl Session {
             frame_and_photo,
             fields,
             task,
+            digital_id: None,
         }
     }
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
+use super::digital_id;
 use super::flow::Document;
 use super::flow::FACE_COMPARISON;
 use super::profile;
@@ -41,6 +42,7 @@ impl Session {
             resource
         };
         let resource = |id: &str, fields: Value| resource_from("END_USER", id, fields);
+        let share = digital_id::share(&config, flow);
         let document = |d: &Document| -> Value {
             let tasks: Vec<Value> = d
                 .task
@@ -78,6 +80,13 @@ impl Session {
                     "frames": [{"media": media(frame)}],
                 }]);
                 fields["document_id_photo"] = json!({"media": media(photo)});
+            }
+            // A document shared as a Digital ID: from its provider, and not scanned.
+            if let Some(share) = share.as_ref().filter(|s| s.shared(d)) {
+                fields["document_type"] = json!(share.document_type);
+                fields["issuing_country"] = json!(share.country);
+                fields["provider"] = json!(share.provider);
+                fields["pages"] = json!([{}]);
             }
             if let Some(id) = &d.fields {
                 fields["document_fields"] = json!({"media": media(id)});
@@ -192,6 +201,9 @@ impl Session {
             if let Some(value) = profile.preview(&media) {
                 session[preview] = value;
             }
+        }
+        if let Some(share) = &share {
+            session["digital_id_shares"] = json!([share.render(&created)]);
         }
         if let Some(user) = &self.user_tracking_id {
             session["user_tracking_id"] = json!(user);

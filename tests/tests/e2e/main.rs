@@ -5,6 +5,7 @@ mod auth;
 mod capture;
 mod data_model;
 mod devices;
+mod digital_ids;
 mod forward_compat;
 mod instructions;
 mod load;
