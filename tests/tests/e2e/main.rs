@@ -7,6 +7,7 @@ mod data_model;
 mod devices;
 mod forward_compat;
 mod instructions;
+mod late_2026;
 mod load;
 mod notifications;
 mod operations;
