@@ -13,6 +13,7 @@ mod notifications;
 mod operations;
 mod refusals;
 mod sandbox;
+mod sandbox_config;
 mod self_check;
 
 use idv_api::idv_signing::{Signer, SigningKey};
