@@ -9,7 +9,7 @@ use super::digital_id;
 use super::flow::Document;
 use super::flow::FACE_COMPARISON;
 use super::profile;
-use super::sandbox::{configured_entry, liveness_type};
+use super::sandbox::{check_reports, configured_entry, liveness_type};
 use super::{Body, Session, time};
 
 impl Session {
@@ -143,10 +143,12 @@ impl Session {
                 resource_from("RELYING_BUSINESS", &c.id, fields)
             }))
             .collect();
+        let reports = check_reports(&config, flow, &liveness_type);
         let checks: Vec<Value> = flow
             .checks
             .iter()
-            .map(|c| {
+            .zip(reports)
+            .map(|(c, configured)| {
                 let generated: Vec<Value> = c
                     .media
                     .iter()
@@ -162,15 +164,6 @@ impl Session {
                     "last_updated": if done { &finished } else { &created },
                 });
                 if done {
-                    let document = c.document.and_then(|i| flow.documents.get(i));
-                    let configured = configured_entry(
-                        &config,
-                        "check_reports",
-                        &c.kind,
-                        document,
-                        Some(&liveness_type),
-                        c.config.get("sources"),
-                    );
                     check["report"] = configured
                         .and_then(|entry| entry.pointer("/result/report"))
                         .cloned()

@@ -8,11 +8,13 @@ mod devices;
 mod digital_ids;
 mod forward_compat;
 mod instructions;
+mod late_2026;
 mod load;
 mod notifications;
 mod operations;
 mod refusals;
 mod sandbox;
+mod sandbox_config;
 mod self_check;
 
 use idv_api::idv_signing::{Signer, SigningKey};
