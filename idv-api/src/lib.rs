@@ -29,6 +29,7 @@
 mod bearer;
 pub mod face_capture;
 pub mod notifications;
+pub mod sandbox;
 
 // Everything in `generated` comes from spec/idv.yaml by `cargo xtask generate`.
 // progenitor's builders carry no docs of their own, and its code predates some lints.

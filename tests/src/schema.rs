@@ -191,6 +191,10 @@ pub(crate) enum Nulls {
     Strict,
 }
 
+/// The OpenAPI extension that lists an object's emulator-only properties: not Yoti's, so not
+/// generated, but accepted (and sent back) by the emulator.
+const EMULATOR_PROPERTIES: &str = "x-emulator-properties";
+
 /// A request schema: see [`convert_with`].
 fn convert(schema: &Value) -> Value {
     convert_with(schema, Nulls::Lenient)
@@ -238,6 +242,8 @@ pub(crate) fn convert_with(schema: &Value, nulls: Nulls) -> Value {
                 Value::Array(schemas.iter().map(&convert).collect())
             }
             ("nullable", _) => continue,
+            // Merged into `properties` below.
+            (EMULATOR_PROPERTIES, _) => continue,
             ("exclusiveMinimum" | "exclusiveMaximum", Value::Bool(exclusive)) => {
                 let bound = if key == "exclusiveMinimum" {
                     "minimum"
@@ -262,6 +268,20 @@ pub(crate) fn convert_with(schema: &Value, nulls: Nulls) -> Value {
             && object.get(exclusive).is_some_and(Value::is_boolean)
         {
             out.remove(bound);
+        }
+    }
+    // Emulator-only properties (see `ResponseConfig` in the spec): the emulator accepts and
+    // sends them; the generator ignores the extension, so the client has no field for them.
+    if let Some(Value::Object(extra)) = object.get(EMULATOR_PROPERTIES) {
+        let properties = out
+            .entry("properties")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(properties) = properties {
+            properties.extend(
+                extra
+                    .iter()
+                    .map(|(name, schema)| (name.clone(), convert(schema))),
+            );
         }
     }
     if out.contains_key("properties") && !out.contains_key("additionalProperties") {

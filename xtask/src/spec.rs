@@ -22,6 +22,35 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// The workspace that `dir` is in: the nearest directory at or above it that has both the
+/// spec and the xtask crate, if any.
+pub fn workspace_of(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(SPEC_PATH).is_file() && d.join("xtask/Cargo.toml").is_file())
+        .map(Path::to_path_buf)
+}
+
+/// Why this binary must not run from `cwd`: it was built for the workspace `built_for`, and
+/// `cwd` is in another one. Several checkouts (git worktrees) sharing one `CARGO_TARGET_DIR`
+/// share its `target/debug/xtask`, so `cargo xtask` in one may run the binary another just
+/// built, which would read and write that other checkout's spec and generated code.
+pub fn foreign_workspace(built_for: &Path, cwd: &Path) -> Option<String> {
+    let here = workspace_of(cwd)?;
+    let same = match (here.canonicalize(), built_for.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => here == built_for,
+    };
+    (!same).then(|| {
+        format!(
+            "this xtask binary was built for {} but runs in {}; another checkout sharing the \
+             target directory built it last. Rebuild it here (`touch xtask/src/main.rs`, then \
+             `cargo xtask ...` again).",
+            built_for.display(),
+            here.display()
+        )
+    })
+}
+
 /// A spec read as YAML: its text, its JSON value and its digest.
 pub struct Spec {
     /// Where the spec was read from, relative to the workspace root when possible.

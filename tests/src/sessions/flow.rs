@@ -23,9 +23,20 @@ pub(super) const FACE_COMPARISON: &str = "FACE_COMPARISON";
 const IN_BRANCH_REVIEWED: [&str; 2] = ["DOCUMENT_SCHEME_VALIDITY_CHECK", "IBV_VISUAL_REVIEW_CHECK"];
 
 /// What a valid `POST /sessions` payload asks for that the API still refuses: `manual_check`
-/// IBV on a check or task that cannot be reviewed in branch.
+/// IBV on a check or task that cannot be reviewed in branch, and `enforce_handoff` without
+/// `allow_handoff` (Yoti's answer in getyoti/yoti-node-sdk PR #599: "you need `allow_handoff`
+/// to be able to use `enforce_handoff`").
 pub(crate) fn refusals(payload: &Value) -> Vec<FieldError> {
     let mut refused = Vec::new();
+    let sdk_config = |key: &str| payload.pointer(&format!("/sdk_config/{key}"));
+    if sdk_config("enforce_handoff") == Some(&Value::Bool(true))
+        && sdk_config("allow_handoff") != Some(&Value::Bool(true))
+    {
+        refused.push(FieldError {
+            property: "sdk_config.enforce_handoff".to_owned(),
+            message: "may be true only when allow_handoff is true".to_owned(),
+        });
+    }
     for list in ["requested_checks", "requested_tasks"] {
         let items = payload.get(list).and_then(Value::as_array);
         for (i, item) in items.into_iter().flatten().enumerate() {
@@ -69,6 +80,8 @@ pub(super) struct Document {
     pub(super) frame_and_photo: Option<(String, String)>,
     pub(super) fields: Option<String>,
     pub(super) task: Option<Task>,
+    /// What its filter allows: a share from a Digital ID provider instead of a scan.
+    pub(super) digital_id: Option<super::digital_id::DigitalId>,
 }
 
 pub(super) struct Task {
@@ -167,8 +180,9 @@ impl Session {
         for filter in filters {
             let (country, document_type) = choose_document(filter);
             let index = flow.documents.len();
-            let document =
+            let mut document =
                 self.document(index, false, country, document_type, asked(ID_EXTRACTION));
+            document.digital_id = super::digital_id::allowed(filter);
             flow.documents.push(document);
         }
         // Each required supplementary document, of its first allowed type and country; or
@@ -387,6 +401,7 @@ impl Session {
             frame_and_photo,
             fields,
             task,
+            digital_id: None,
         }
     }
 }

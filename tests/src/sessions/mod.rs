@@ -22,6 +22,7 @@
 
 mod configuration;
 mod devices;
+mod digital_id;
 mod face_capture;
 mod flow;
 pub(crate) mod instructions;

@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
+use super::digital_id;
 use super::flow::Document;
 use super::flow::FACE_COMPARISON;
 use super::profile;
-use super::sandbox::{configured_entry, liveness_type};
+use super::sandbox::{check_reports, configured_entry, liveness_type};
 use super::{Body, Session, time};
 
 impl Session {
@@ -41,6 +42,7 @@ impl Session {
             resource
         };
         let resource = |id: &str, fields: Value| resource_from("END_USER", id, fields);
+        let share = digital_id::share(&config, flow);
         let document = |d: &Document| -> Value {
             let tasks: Vec<Value> = d
                 .task
@@ -78,6 +80,13 @@ impl Session {
                     "frames": [{"media": media(frame)}],
                 }]);
                 fields["document_id_photo"] = json!({"media": media(photo)});
+            }
+            // A document shared as a Digital ID: from its provider, and not scanned.
+            if let Some(share) = share.as_ref().filter(|s| s.shared(d)) {
+                fields["document_type"] = json!(share.document_type);
+                fields["issuing_country"] = json!(share.country);
+                fields["provider"] = json!(share.provider);
+                fields["pages"] = json!([{}]);
             }
             if let Some(id) = &d.fields {
                 fields["document_fields"] = json!({"media": media(id)});
@@ -134,10 +143,12 @@ impl Session {
                 resource_from("RELYING_BUSINESS", &c.id, fields)
             }))
             .collect();
+        let reports = check_reports(&config, flow, &liveness_type);
         let checks: Vec<Value> = flow
             .checks
             .iter()
-            .map(|c| {
+            .zip(reports)
+            .map(|(c, configured)| {
                 let generated: Vec<Value> = c
                     .media
                     .iter()
@@ -153,15 +164,6 @@ impl Session {
                     "last_updated": if done { &finished } else { &created },
                 });
                 if done {
-                    let document = c.document.and_then(|i| flow.documents.get(i));
-                    let configured = configured_entry(
-                        &config,
-                        "check_reports",
-                        &c.kind,
-                        document,
-                        Some(&liveness_type),
-                        c.config.get("sources"),
-                    );
                     check["report"] = configured
                         .and_then(|entry| entry.pointer("/result/report"))
                         .cloned()
@@ -192,6 +194,9 @@ impl Session {
             if let Some(value) = profile.preview(&media) {
                 session[preview] = value;
             }
+        }
+        if let Some(share) = &share {
+            session["digital_id_shares"] = json!([share.render(&created)]);
         }
         if let Some(user) = &self.user_tracking_id {
             session["user_tracking_id"] = json!(user);

@@ -2,12 +2,13 @@
 //! finish, and what its checks report and its extraction tasks extract (else an approval and
 //! a sample person's fields).
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
 use super::flow::{
-    AUTHENTICITY, COMPARISON, Document, FACE_MATCH, ID_EXTRACTION, ID_TEXT_CHECK, LIVENESS,
+    AUTHENTICITY, COMPARISON, Document, FACE_MATCH, Flow, ID_EXTRACTION, ID_TEXT_CHECK, LIVENESS,
     SUPPLEMENTARY_EXTRACTION, SUPPLEMENTARY_TEXT_CHECK,
 };
 use super::{Body, Session};
@@ -129,17 +130,67 @@ pub(super) fn configured_entry<'c>(
     liveness_type: Option<&str>,
     sources: Option<&Value>,
 ) -> Option<&'c Value> {
-    let entries = config.get(section)?.get(kind)?;
-    let entries = match entries {
-        Value::Array(entries) => entries.as_slice(),
-        entry => std::slice::from_ref(entry),
+    applicable(config, section, kind, document, liveness_type, sources)
+        .next()
+        .map(|(_, entry)| entry)
+}
+
+/// The configured report for each of `flow`'s checks, in order. A report with a
+/// `handled_check_limit` answers that many checks of its kind, and then the next configured
+/// report that applies takes over ("the number of times this check report configuration will
+/// be used by the sandbox before moving to the next configured response", in the Go SDK's
+/// words); a check that no report is left for gets the unconfigured report.
+pub(super) fn check_reports<'c>(
+    config: &'c Map<String, Value>,
+    flow: &Flow,
+    liveness_type: &str,
+) -> Vec<Option<&'c Value>> {
+    let mut used: HashMap<(&str, usize), u64> = HashMap::new();
+    let mut reports = Vec::with_capacity(flow.checks.len());
+    for check in &flow.checks {
+        let document = check.document.and_then(|i| flow.documents.get(i));
+        let sources = check.config.get("sources");
+        let kind = check.kind.as_str();
+        let chosen = applicable(
+            config,
+            "check_reports",
+            kind,
+            document,
+            Some(liveness_type),
+            sources,
+        )
+        .find(|(index, entry)| {
+            let limit = entry.get("handled_check_limit").and_then(Value::as_u64);
+            limit.is_none_or(|limit| used.get(&(kind, *index)).copied().unwrap_or(0) < limit)
+        });
+        if let Some((index, _)) = chosen {
+            *used.entry((kind, index)).or_default() += 1;
+        }
+        reports.push(chosen.map(|(_, entry)| entry));
+    }
+    reports
+}
+
+/// The configured entries of `section.kind` that apply, with their positions in the list.
+fn applicable<'c, 'a>(
+    config: &'c Map<String, Value>,
+    section: &str,
+    kind: &str,
+    document: Option<&'a Document>,
+    liveness_type: Option<&'a str>,
+    sources: Option<&'a Value>,
+) -> impl Iterator<Item = (usize, &'c Value)> + use<'c, 'a> {
+    let entries = match config.get(section).and_then(|s| s.get(kind)) {
+        Some(Value::Array(entries)) => entries.as_slice(),
+        Some(entry) => std::slice::from_ref(entry),
+        None => &[],
     };
     let allows =
         |filter: &Value, key: &str, value: &str| match filter.get(key).and_then(Value::as_array) {
             Some(list) if !list.is_empty() => list.iter().any(|v| v.as_str() == Some(value)),
             _ => true,
         };
-    let applies = |entry: &&Value| {
+    let applies = move |entry: &Value| {
         let filter = entry
             .get("document_filter")
             .or(entry.get("secondary_document_filter"));
@@ -166,7 +217,10 @@ pub(super) fn configured_entry<'c>(
         };
         document_ok && liveness_ok && sources_ok
     };
-    entries.iter().find(applies)
+    entries
+        .iter()
+        .enumerate()
+        .filter(move |(_, entry)| applies(entry))
 }
 
 /// The liveness type that the configuration's `LIVENESS` reports are for, else `ZOOM`.

@@ -5,13 +5,16 @@ mod auth;
 mod capture;
 mod data_model;
 mod devices;
+mod digital_ids;
 mod forward_compat;
 mod instructions;
+mod late_2026;
 mod load;
 mod notifications;
 mod operations;
 mod refusals;
 mod sandbox;
+mod sandbox_config;
 mod self_check;
 
 use idv_api::idv_signing::{Signer, SigningKey};

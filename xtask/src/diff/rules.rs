@@ -8,8 +8,10 @@
 //! breaking, whatever the wire says; the types are read from the generated code.
 //!
 //! Struct literals are covered as the README recommends writing them: a generated struct that
-//! implements `Default` is built with `..Default::default()`, so a new field does not break
-//! it; a struct without `Default` must name every field, so any new field breaks its literals.
+//! implements `Default` is built with `..Default::default()`, and one with a `new` constructor
+//! (its one required field an enum, see `conveniences.rs`) with `..T::new(..)`, so a new
+//! optional field does not break either; a struct with neither must name every field, so any
+//! new field breaks its literals.
 //! Losing the `Default` impl is breaking. Exhaustive destructuring (`let T { a, b } = t;`
 //! without `..`) is not covered: write `..`.
 
@@ -38,7 +40,8 @@ pub(crate) enum Kind {
     StatusRemoved,
     SchemaAdded,
     SchemaRemoved,
-    /// `literal`: the struct has no `Default`, so its literals must name the new field.
+    /// `literal`: the struct has no `Default` and no `new`, so its literals must name the new
+    /// field.
     FieldAdded {
         required: bool,
         literal: bool,
@@ -151,7 +154,7 @@ fn rule(kind: Kind, dir: Dir) -> (Class, &'static str) {
         (FieldAdded { required: true, .. }, Request) => (Breaking, "every request must now set it"),
         (FieldAdded { literal: true, .. }, _) => (
             Breaking,
-            "struct literals of the type no longer compile: it has no `Default` to fill in the new field",
+            "struct literals of the type no longer compile: it has no `Default` or `new` to fill in the new field",
         ),
         (
             FieldAdded {

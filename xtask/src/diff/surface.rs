@@ -18,6 +18,10 @@ pub(crate) enum TypeItem {
         fields: BTreeMap<String, String>,
         /// Whether it implements `Default`.
         default: bool,
+        /// Whether it has a `new` constructor (added by `conveniences.rs` to a struct whose
+        /// only required field is an enum) that fills every other field, so that struct
+        /// literals can end in `..T::new(..)` as the README shows.
+        constructor: bool,
     },
     /// A struct with one unnamed field: a newtype over the given type.
     Newtype(String),
@@ -146,6 +150,7 @@ fn types(items: &[syn::Item]) -> BTreeMap<String, TypeItem> {
         .collect();
     let mut types = BTreeMap::new();
     let mut defaults = BTreeSet::new();
+    let mut constructors = BTreeSet::new();
     for item in items {
         match item {
             syn::Item::Struct(s) if is_public(&s.vis) => {
@@ -157,6 +162,7 @@ fn types(items: &[syn::Item]) -> BTreeMap<String, TypeItem> {
                             .map(|f| (wire_name(f), render(&f.ty, &local)))
                             .collect(),
                         default: derives(&s.attrs, "Default"),
+                        constructor: false,
                     },
                     syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
                         let inner = fields.unnamed.first().map(|f| render(&f.ty, &local));
@@ -185,6 +191,13 @@ fn types(items: &[syn::Item]) -> BTreeMap<String, TypeItem> {
                 if is_default && let syn::Type::Path(p) = &*i.self_ty {
                     defaults.extend(p.path.segments.last().map(|s| s.ident.to_string()));
                 }
+                let has_new = i.trait_.is_none()
+                    && i.items.iter().any(|item| {
+                        matches!(item, syn::ImplItem::Fn(f) if is_public(&f.vis) && f.sig.ident == "new")
+                    });
+                if has_new && let syn::Type::Path(p) = &*i.self_ty {
+                    constructors.extend(p.path.segments.last().map(|s| s.ident.to_string()));
+                }
             }
             _ => {}
         }
@@ -192,6 +205,11 @@ fn types(items: &[syn::Item]) -> BTreeMap<String, TypeItem> {
     for name in defaults {
         if let Some(TypeItem::Struct { default, .. }) = types.get_mut(&name) {
             *default = true;
+        }
+    }
+    for name in constructors {
+        if let Some(TypeItem::Struct { constructor, .. }) = types.get_mut(&name) {
+            *constructor = true;
         }
     }
     types

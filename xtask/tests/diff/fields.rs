@@ -44,6 +44,23 @@ fn schema_changes_give_the_expected_report_lines() {
                 format!("- **breaking** `b`: field added (optional) — {LITERALS}"),
             ],
         ),
+        // ... unless it has a `new` constructor (its one required field an enum): literals end
+        // in `..T::new(..)`, which fills the new field (issue 16's DocumentFilter).
+        (
+            "request field added, optional, to a struct with a new constructor",
+            schemas(&[
+                "In: {type: object, required: [kind], properties: {kind: {$ref: '#/components/schemas/Kind'}}}",
+                "Kind: {type: string, enum: [A, B]}",
+            ]),
+            schemas(&[
+                "In: {type: object, required: [kind], properties: {kind: {$ref: '#/components/schemas/Kind'}, b: {type: boolean}}}",
+                "Kind: {type: string, enum: [A, B]}",
+            ]),
+            vec![
+                "#### `In` (used in requests)".into(),
+                "- **additive** `b`: field added (optional) — callers may leave it unset".into(),
+            ],
+        ),
         (
             "nested inline struct without Default gains a field",
             schemas(&["Out: {type: object, properties: {doc: {type: object, required: [id], properties: {id: {type: string}}}}}"]),
@@ -416,6 +433,51 @@ fn schema_changes_give_the_expected_report_lines() {
             ]),
             vec!["#### `Out` (used in responses)".into(), "- **additive** `docs[].b`: field added (optional) — new field to read".into()],
         ),
+        // A list of strings becomes a list of a new named enum (issue 16's suppressed screens):
+        // one breaking entry on the field, and the enum reported as a new schema; the retype
+        // is not reported a second time as an unexplained change of the generated struct.
+        (
+            "request list items retyped to a new enum",
+            schemas(&["In: {type: object, properties: {screens: {type: array, items: {type: string}}}}"]),
+            schemas(&[
+                "In: {type: object, properties: {screens: {type: array, items: {$ref: '#/components/schemas/Screen'}}}}",
+                "Screen: {type: string, description: A screen., enum: [A, B]}",
+            ]),
+            vec![
+                "#### `In` (used in requests)".into(),
+                format!("- **breaking** `screens[]`: retyped `string` → `enum` (generated `String` → `types::Screen`) — {TYPE_CHANGES}"),
+                "#### `Screen` (used in requests)".into(),
+                "- **additive** schema added — new generated type".into(),
+            ],
+        ),
     ];
     check(&cases);
+}
+
+/// The review list names the struct whose field changed as breaking, and the new enum as
+/// additive (issue 16: the new enum was listed as breaking, and the struct twice).
+#[test]
+fn a_field_retyped_to_a_new_enum_is_reviewed_on_its_struct() {
+    let base = schemas(&[
+        "In: {type: object, properties: {screens: {type: array, items: {type: string}}}}",
+    ]);
+    let head = schemas(&[
+        "In: {type: object, properties: {screens: {type: array, items: {$ref: '#/components/schemas/Screen'}}}}",
+        "Screen: {type: string, enum: [A, B]}",
+    ]);
+    let report = xtask::diff::diff_specs(Some(&base), &head).expect("specs parse");
+    let markdown = report.to_markdown("base", "head");
+    let review: Vec<&str> = markdown
+        .lines()
+        .skip_while(|l| !l.starts_with("### Generated items to review"))
+        .filter(|l| l.starts_with("- `"))
+        .collect();
+    assert_eq!(
+        review,
+        ["- `types::In`: breaking", "- `types::Screen`: additive"]
+    );
+    assert!(
+        markdown.contains("**Total:** 1 breaking, 1 additive, 0 docs only."),
+        "{markdown}"
+    );
 }

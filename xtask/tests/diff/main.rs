@@ -74,8 +74,7 @@ fn report_lines(base: &str, head: &str) -> Vec<String> {
 
 pub(crate) const TYPE_CHANGES: &str =
     "the generated Rust type changes: code that uses it no longer compiles";
-pub(crate) const LITERALS: &str =
-    "struct literals of the type no longer compile: it has no `Default` to fill in the new field";
+pub(crate) const LITERALS: &str = "struct literals of the type no longer compile: it has no `Default` or `new` to fill in the new field";
 /// One case: its name, the spec before and after, and the report lines expected.
 type Case = (&'static str, String, String, Vec<String>);
 

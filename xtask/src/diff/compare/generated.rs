@@ -30,7 +30,9 @@ fn anonymous(ty: &str) -> String {
 /// A type with the names of the generated types in it left out, as a rename is not a change.
 fn outline(ty: &TypeItem) -> String {
     match ty {
-        TypeItem::Struct { fields, default } => {
+        TypeItem::Struct {
+            fields, default, ..
+        } => {
             let fields: Vec<String> = fields
                 .iter()
                 .map(|(name, ty)| format!("{name}: {}", anonymous(ty)))

@@ -222,6 +222,16 @@ impl<'a> Diff<'a> {
     }
 
     /// The generated struct a type names, on the base (`head == false`) or head side.
+    /// Whether a struct literal of the generated struct a type names, on the base side, can
+    /// leave fields out: it implements `Default`, or has a `new` constructor that fills them.
+    fn fillable(&self, ty: Option<&str>) -> bool {
+        let Some(ty) = ty else { return false };
+        matches!(
+            self.gen_base.item(strip_option(ty)),
+            Some(TypeItem::Struct { default, constructor, .. }) if *default || *constructor
+        )
+    }
+
     fn structure(
         &self,
         ty: Option<&str>,
@@ -229,7 +239,9 @@ impl<'a> Diff<'a> {
     ) -> Option<(&'a BTreeMap<String, String>, bool)> {
         let surface = if head { self.gen_head } else { self.gen_base };
         match surface.item(strip_option(ty?))? {
-            TypeItem::Struct { fields, default } => Some((fields, *default)),
+            TypeItem::Struct {
+                fields, default, ..
+            } => Some((fields, *default)),
             _ => None,
         }
     }

@@ -44,14 +44,6 @@ impl<'a> Diff<'a> {
             self.enqueue(b, h);
             return;
         }
-        for (node, covered) in [
-            (base, &mut self.covered_base),
-            (head, &mut self.covered_head),
-        ] {
-            if let Node::Ref(name) = node {
-                covered.insert(name);
-            }
-        }
         let (Some(bs), Some(hs)) = (base.resolve(self.base), head.resolve(self.head)) else {
             return;
         };
@@ -59,6 +51,9 @@ impl<'a> Diff<'a> {
             data: (&bs.schema_data, &hs.schema_data),
             views: (View::of(self.base, bs), View::of(self.head, hs)),
         };
+        // A retype changes the generated type of the enclosing item (the struct with the
+        // field), so it is reported there, not on the type the place now names.
+        let enclosing = place.clone();
         let mut place = place.clone();
         if let Some(ty) = place.types.1.as_deref().map(strip_option)
             && named(ty).is_some()
@@ -70,14 +65,26 @@ impl<'a> Diff<'a> {
             (Some(b), Some(h)) => format!(" (generated `{b}` → `{h}`)"),
             _ => String::new(),
         };
-        self.docs(&place, sides.data.0, sides.data.1);
         let (bv, hv) = &sides.views;
         if bv.kind != hv.kind {
+            // A different kind of schema: the retype says it all (a description that came
+            // with the new schema is not a change of its own), and a component on one side
+            // only was not compared with anything, so it is reported as added or removed.
             let (b, h) = (bv.kind.label(), hv.kind.label());
             let text = format!("retyped `{b}` → `{h}`{generated}");
-            self.push(&place, Change::Retyped, text);
+            self.push(&enclosing, Change::Retyped, text);
             return;
         }
+        // The components compared here are accounted for (a moved schema is not "added").
+        for (node, covered) in [
+            (base, &mut self.covered_base),
+            (head, &mut self.covered_head),
+        ] {
+            if let Node::Ref(name) = node {
+                covered.insert(name);
+            }
+        }
+        self.docs(&place, sides.data.0, sides.data.1);
         let limits = limits(bv, hv);
         let retyped = match (&bt, &ht) {
             (Some(b), Some(h)) => shape(b) != shape(h),
@@ -93,7 +100,7 @@ impl<'a> Diff<'a> {
             };
             let (b, h) = (bt.unwrap_or_default(), ht.unwrap_or_default());
             let text = format!("retyped{causes}: generated `{b}` → `{h}`");
-            self.push(&place, Change::Retyped, text);
+            self.push(&enclosing, Change::Retyped, text);
         } else {
             self.rename(&place.types);
             for (kind, text) in limits {
@@ -257,8 +264,8 @@ impl<'a> Diff<'a> {
                         "field added (optional)"
                     };
                     // A struct literal must name every field unless it can fill the rest
-                    // from `Default`.
-                    let literal = base_struct.is_some_and(|(_, default)| !default);
+                    // from `Default` or from its `new` constructor.
+                    let literal = base_struct.is_some() && !self.fillable(place.types.0.as_deref());
                     let kind = Change::FieldAdded {
                         required: hreq,
                         literal,
