@@ -127,15 +127,19 @@ mod on {
 
         /// Records how the call ended, and the event that says so.
         pub(crate) fn finish(self, extensions: &http::Extensions, outcome: Outcome<'_>) {
-            let attempt = extensions.get::<Attempts>().map_or(0, |a| a.count);
             let span = &self.span;
+            if let Outcome::Status(status) = outcome {
+                span.record("status", status.as_u16());
+            }
+            let attempt = extensions.get::<Attempts>().map_or(0, |a| a.count);
             span.record("attempt", attempt);
-            span.record("elapsed_ms", self.started.elapsed().as_secs_f64() * 1000.0);
+            // Milliseconds, to the microsecond.
+            let elapsed_us = self.started.elapsed().as_micros();
+            span.record("elapsed_ms", elapsed_us as f64 / 1000.0);
             let _entered = span.enter();
             match outcome {
                 Outcome::Status(status) => {
                     let status = status.as_u16();
-                    span.record("status", status);
                     if status >= 400 {
                         tracing::info!(target: TARGET, status, "error status");
                     } else {
