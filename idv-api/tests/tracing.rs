@@ -8,6 +8,7 @@
 //! The client talks to the emulator through a small recording proxy on 127.0.0.1, which keeps
 //! each request's query and digest (the needles) and answers the first session read with 503,
 //! so that reqwest-retry retries it.
+#![cfg(feature = "tracing")]
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
