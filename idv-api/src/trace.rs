@@ -17,6 +17,7 @@
 //! | `retrying` | INFO | `attempt`, and `previous_status` or `previous_error` |
 //! | `refused before sending` | WARN | `refused_by` (`signer` or `middleware`), `reason` |
 //! | `request failed` | WARN | `error` (`timeout`, `connect`, `body`, `decode`, `request`, `other`) |
+//! | `a middleware failed the call after the response` | WARN | `status` |
 //! | `token refreshed` | INFO | `expires_in_s` |
 //!
 //! `elapsed_ms` runs from the start of the call until the response's headers arrive (or the
@@ -127,40 +128,59 @@ mod on {
 
         /// Records how the call ended, and the event that says so.
         pub(crate) fn finish(self, extensions: &http::Extensions, outcome: Outcome<'_>) {
+            let attempts = extensions.get::<Attempts>().copied().unwrap_or_default();
+            // A middleware in front (a retry middleware, say) may turn the last attempt's
+            // failure or response into an error of its own: say what the attempt met.
+            let end = match (outcome, attempts.last) {
+                (Outcome::Status(status), _) => End::Status(status.as_u16()),
+                (Outcome::Failed(error), _) => End::Failed(failure(error)),
+                (Outcome::Refused(Some(signing)), _) => End::Refused("signer", refusal(signing)),
+                (Outcome::Refused(None), Some(Last::Failed(kind))) if kind != REFUSED => {
+                    End::Failed(kind)
+                }
+                (Outcome::Refused(None), Some(Last::Status(status))) => End::Dropped(status),
+                (Outcome::Refused(None), _) => End::Refused("middleware", "middleware error"),
+            };
             let span = &self.span;
-            if let Outcome::Status(status) = outcome {
-                span.record("status", status.as_u16());
+            if let End::Status(status) | End::Dropped(status) = end {
+                span.record("status", status);
             }
-            let attempt = extensions.get::<Attempts>().map_or(0, |a| a.count);
-            span.record("attempt", attempt);
+            span.record("attempt", attempts.count);
             // Milliseconds, to the microsecond.
             let elapsed_us = self.started.elapsed().as_micros();
             span.record("elapsed_ms", elapsed_us as f64 / 1000.0);
             let _entered = span.enter();
-            match outcome {
-                Outcome::Status(status) => {
-                    let status = status.as_u16();
-                    if status >= 400 {
-                        tracing::info!(target: TARGET, status, "error status");
-                    } else {
-                        tracing::debug!(target: TARGET, status, "response");
-                    }
+            match end {
+                End::Status(status) if status >= 400 => {
+                    tracing::info!(target: TARGET, status, "error status");
                 }
-                Outcome::Failed(error) => {
-                    tracing::warn!(target: TARGET, error = failure(error), "request failed");
-                }
-                Outcome::Refused(signing) => {
-                    let refused_by = if signing.is_some() {
-                        "signer"
-                    } else {
-                        "middleware"
-                    };
-                    let reason = signing.map_or("middleware error", refusal);
+                End::Status(status) => tracing::debug!(target: TARGET, status, "response"),
+                End::Failed(error) => tracing::warn!(target: TARGET, error, "request failed"),
+                End::Refused(refused_by, reason) => {
                     tracing::warn!(target: TARGET, refused_by, reason, "refused before sending");
+                }
+                End::Dropped(status) => {
+                    tracing::warn!(target: TARGET, status, "a middleware failed the call after the response");
                 }
             }
         }
     }
+
+    /// How a call ended, as far as its span and event say.
+    #[derive(Clone, Copy)]
+    enum End {
+        /// A response with this status reached the caller.
+        Status(u16),
+        /// The request failed on the way, this kind of failure.
+        Failed(&'static str),
+        /// Refused before sending, by the signer or a middleware, for this reason.
+        Refused(&'static str, &'static str),
+        /// A response with this status came, and a middleware made the call an error.
+        Dropped(u16),
+    }
+
+    /// How the attempt counter records an attempt that a middleware behind it refused.
+    const REFUSED: &str = "refused";
 
     /// How many attempts reached the signer, and how the last one ended.
     #[derive(Clone, Copy, Default)]
@@ -209,7 +229,7 @@ mod on {
                 attempts.last = Some(match &result {
                     Ok(response) => Last::Status(response.status().as_u16()),
                     Err(reqwest_middleware::Error::Reqwest(e)) => Last::Failed(failure(e)),
-                    Err(reqwest_middleware::Error::Middleware(_)) => Last::Failed("refused"),
+                    Err(reqwest_middleware::Error::Middleware(_)) => Last::Failed(REFUSED),
                 });
             }
             result

@@ -572,3 +572,86 @@ async fn a_quickstart_run_traces_every_call_and_nothing_personal_or_secret() {
         }
     }
 }
+
+/// A request that cannot connect: each attempt's failure is a fixed word, never the error's
+/// text (it quotes the URL, and with it the signed query).
+#[tokio::test(flavor = "current_thread")]
+async fn a_failed_connection_is_a_kind_of_failure_and_never_the_url() {
+    let capture = Capture::default();
+    let _default =
+        tracing::subscriber::set_default(tracing_subscriber::registry().with(capture.clone()));
+    // A port that was free a moment ago, and is closed now.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let base = format!("http://127.0.0.1:{port}/idverify/v1");
+    let retries = ExponentialBackoff::builder()
+        .retry_bounds(Duration::from_millis(1), Duration::from_millis(10))
+        .build_with_max_retries(1);
+    let client = common::builder("sdk-id-not-to-be-logged", &base)
+        .with(RetryTransientMiddleware::new_with_policy(retries))
+        .build()
+        .unwrap();
+    let error = client
+        .get_session()
+        .session_id("session-id-not-to-be-logged")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("127.0.0.1"), "{error}");
+
+    let captured = capture.0.lock().unwrap().clone();
+    let ours: Vec<&Captured> = captured.iter().filter(|c| c.target == "idv_api").collect();
+    let fields = |c: &Captured| -> Vec<(String, String)> {
+        c.fields
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    assert_eq!(ours.len(), 3, "{ours:#?}");
+    let span = ours[0];
+    assert_eq!(span.kind, "span");
+    let mut span_fields = span.fields.clone();
+    let elapsed: f64 = span_fields.remove("elapsed_ms").unwrap().parse().unwrap();
+    assert!(elapsed >= 0.0);
+    assert_eq!(
+        span_fields.into_iter().collect::<Vec<_>>(),
+        pairs(&[
+            ("attempt", "2"),
+            ("method", "GET"),
+            ("operation_id", "getSession"),
+            ("path", "/sessions/{sessionId}"),
+        ])
+    );
+    assert_eq!(
+        fields(ours[1]),
+        pairs(&[
+            ("attempt", "2"),
+            ("message", "retrying"),
+            ("previous_error", "connect"),
+        ])
+    );
+    assert_eq!(
+        fields(ours[2]),
+        pairs(&[("error", "connect"), ("message", "request failed")])
+    );
+    // hyper-util's own TRACE events name the server's address (127.0.0.1:port), and ours do not.
+    for record in &captured {
+        let text = format!("{record:?}");
+        let ours = record.target == "idv_api";
+        let needles = [
+            "sdk-id-not-to-be-logged",
+            "session-id-not-to-be-logged",
+            "nonce",
+        ];
+        for needle in needles.into_iter().chain(ours.then_some("127.0.0.1")) {
+            assert!(!text.contains(needle), "`{needle}` in {record:?}");
+        }
+    }
+}
