@@ -52,7 +52,7 @@ async fn main() -> ExitCode {
     let emulator = match builder.start().await {
         Ok(emulator) => emulator,
         Err(error) => {
-            eprintln!("idv-emulator: {error}");
+            tracing::error!(%error, "cannot start");
             return ExitCode::FAILURE;
         }
     };
