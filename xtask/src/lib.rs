@@ -10,6 +10,7 @@
 //! - [`hardening`]: the rewrites that route generated code through idv-api's errors and checks.
 //! - [`names`] and [`enums`]: the Rust names of spec items, and the enums the xtask emits.
 //! - [`conveniences`]: the constructors added to the generated types, by their shape.
+//! - [`routes`]: each operation's `operationId`, method and path template, for tracing.
 //! - [`check`]: the staleness diff.
 //! - [`diff`]: the semantic API diff between two revisions.
 //! - [`error`]: the one error type.
@@ -24,5 +25,6 @@ pub mod generate;
 pub mod hardening;
 pub mod multipart;
 pub mod names;
+pub mod routes;
 pub mod spec;
 pub mod validate;
