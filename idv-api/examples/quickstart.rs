@@ -8,6 +8,7 @@
 //!
 //! With `YOTI_CLIENT_SDK_ID` and `YOTI_KEY_FILE_PATH` set, it talks to the Yoti sandbox.
 //! Without them, it starts the local emulator (`idv-emulator`) in-process and talks to that.
+//! With `RUST_LOG` set (e.g. `RUST_LOG=idv_api=debug`), it prints the client's trace on stderr.
 
 use std::error::Error;
 use std::process::ExitCode;
@@ -27,6 +28,13 @@ type Result<T, E = Box<dyn Error>> = std::result::Result<T, E>;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // `RUST_LOG=idv_api=debug` shows the client's spans and events on stderr (see the README).
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

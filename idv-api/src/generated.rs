@@ -23603,3 +23603,151 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// The spec's `operationId`, HTTP method and path template of the operation progenitor
+/// names `name` (its `OperationInfo::operation_id`), for tracing spans.
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+pub(crate) fn route(name: &str) -> Option<crate::trace::Route> {
+    match name {
+        "create_face_capture_resource" => {
+            Some(crate::trace::Route {
+                operation_id: "createFaceCaptureResource",
+                method: "POST",
+                path: "/sessions/{sessionId}/resources/face-capture",
+            })
+        }
+        "create_session" => {
+            Some(crate::trace::Route {
+                operation_id: "createSession",
+                method: "POST",
+                path: "/sessions",
+            })
+        }
+        "delete_media_content" => {
+            Some(crate::trace::Route {
+                operation_id: "deleteMediaContent",
+                method: "DELETE",
+                path: "/sessions/{sessionId}/media/{mediaId}/content",
+            })
+        }
+        "delete_session" => {
+            Some(crate::trace::Route {
+                operation_id: "deleteSession",
+                method: "DELETE",
+                path: "/sessions/{sessionId}",
+            })
+        }
+        "delete_session_tracked_devices" => {
+            Some(crate::trace::Route {
+                operation_id: "deleteSessionTrackedDevices",
+                method: "DELETE",
+                path: "/sessions/{sessionId}/tracked-devices",
+            })
+        }
+        "get_application_response_config" => {
+            Some(crate::trace::Route {
+                operation_id: "getApplicationResponseConfig",
+                method: "GET",
+                path: "/apps/{sdkId}/response-config",
+            })
+        }
+        "get_ibv_instructions" => {
+            Some(crate::trace::Route {
+                operation_id: "getIbvInstructions",
+                method: "GET",
+                path: "/sessions/{sessionId}/instructions",
+            })
+        }
+        "get_ibv_instructions_contact_profile" => {
+            Some(crate::trace::Route {
+                operation_id: "getIbvInstructionsContactProfile",
+                method: "GET",
+                path: "/sessions/{sessionId}/instructions/contact-profile",
+            })
+        }
+        "get_ibv_instructions_pdf" => {
+            Some(crate::trace::Route {
+                operation_id: "getIbvInstructionsPdf",
+                method: "GET",
+                path: "/sessions/{sessionId}/instructions/pdf",
+            })
+        }
+        "get_media_content" => {
+            Some(crate::trace::Route {
+                operation_id: "getMediaContent",
+                method: "GET",
+                path: "/sessions/{sessionId}/media/{mediaId}/content",
+            })
+        }
+        "get_session" => {
+            Some(crate::trace::Route {
+                operation_id: "getSession",
+                method: "GET",
+                path: "/sessions/{sessionId}",
+            })
+        }
+        "get_session_configuration" => {
+            Some(crate::trace::Route {
+                operation_id: "getSessionConfiguration",
+                method: "GET",
+                path: "/sessions/{sessionId}/configuration",
+            })
+        }
+        "get_session_response_config" => {
+            Some(crate::trace::Route {
+                operation_id: "getSessionResponseConfig",
+                method: "GET",
+                path: "/sessions/{sessionId}/response-config",
+            })
+        }
+        "get_session_tracked_devices" => {
+            Some(crate::trace::Route {
+                operation_id: "getSessionTrackedDevices",
+                method: "GET",
+                path: "/sessions/{sessionId}/tracked-devices",
+            })
+        }
+        "get_supported_documents" => {
+            Some(crate::trace::Route {
+                operation_id: "getSupportedDocuments",
+                method: "GET",
+                path: "/supported-documents",
+            })
+        }
+        "put_application_response_config" => {
+            Some(crate::trace::Route {
+                operation_id: "putApplicationResponseConfig",
+                method: "PUT",
+                path: "/apps/{sdkId}/response-config",
+            })
+        }
+        "put_ibv_instructions" => {
+            Some(crate::trace::Route {
+                operation_id: "putIbvInstructions",
+                method: "PUT",
+                path: "/sessions/{sessionId}/instructions",
+            })
+        }
+        "put_session_response_config" => {
+            Some(crate::trace::Route {
+                operation_id: "putSessionResponseConfig",
+                method: "PUT",
+                path: "/sessions/{sessionId}/response-config",
+            })
+        }
+        "trigger_ibv_email_notification" => {
+            Some(crate::trace::Route {
+                operation_id: "triggerIbvEmailNotification",
+                method: "POST",
+                path: "/sessions/{sessionId}/instructions/email",
+            })
+        }
+        "upload_face_capture_image" => {
+            Some(crate::trace::Route {
+                operation_id: "uploadFaceCaptureImage",
+                method: "PUT",
+                path: "/sessions/{sessionId}/resources/face-capture/{resourceId}/image",
+            })
+        }
+        _ => None,
+    }
+}

@@ -38,6 +38,7 @@ pub mod sandbox;
 mod generated;
 mod error;
 mod results;
+mod trace;
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]
@@ -438,6 +439,7 @@ impl ClientBuilder {
         let stack = self
             .middleware
             .into_iter()
+            .chain(trace::attempt_counter())
             .chain([last])
             .fold(
                 reqwest_middleware::ClientBuilder::new(http.clone()),
@@ -519,17 +521,28 @@ impl ClientHooks<Transport> for Client {
             *request.timeout_mut() = Some(deadline);
         }
         let mut extensions = http::Extensions::new();
-        let result = self
+        let call = trace::Call::start(info.operation_id, &mut extensions);
+        let sent = self
             .inner
             .stack
-            .execute_with_extensions(request, &mut extensions)
-            .await;
+            .execute_with_extensions(request, &mut extensions);
+        let result = call.instrument(sent).await;
         match result {
-            Ok(response) => Ok(response),
-            Err(reqwest_middleware::Error::Reqwest(e)) => Err(e),
+            Ok(response) => {
+                call.finish(&extensions, trace::Outcome::Status(response.status()));
+                Ok(response)
+            }
+            Err(reqwest_middleware::Error::Reqwest(e)) => {
+                call.finish(&extensions, trace::Outcome::Failed(&e));
+                Err(e)
+            }
             Err(reqwest_middleware::Error::Middleware(error)) => {
                 let operation = info.operation_id;
                 let signing = extensions.remove::<Refused>().map(|r| r.0);
+                let refusal = signing
+                    .as_deref()
+                    .or_else(|| error::find(Some(error.as_ref())));
+                call.finish(&extensions, trace::Outcome::Refused(refusal));
                 let error = MiddlewareError {
                     operation,
                     error,

@@ -24,7 +24,8 @@ fi
 
 log="$(mktemp)"
 results="$(mktemp)"
-target/release/idv-emulator --demo-session --no-response-check >"$log" 2>&1 &
+# RUST_LOG=warn: no request log line per request, which would be measured too.
+RUST_LOG=warn target/release/idv-emulator --demo-session --no-response-check >"$log" 2>&1 &
 emulator=$!
 trap 'kill "$emulator" 2>/dev/null || true; rm -f "$log" "$results"' EXIT
 for _ in $(seq 100); do

@@ -56,7 +56,11 @@ impl IntoResponse for ApiError {
                 .collect();
             body["errors"] = Value::Array(errors);
         }
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        response
+            .extensions_mut()
+            .insert(crate::log::ErrorCode(self.code));
+        response
     }
 }
 

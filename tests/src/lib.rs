@@ -78,6 +78,7 @@ mod capture;
 pub mod conformance;
 mod documents;
 mod error;
+mod log;
 mod notify;
 mod responses;
 mod schema;
@@ -298,7 +299,7 @@ impl Builder {
         let router = server::router(app.clone());
         let server = tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, router).await {
-                eprintln!("idv-emulator: the server stopped: {error}");
+                tracing::error!(%error, "the server stopped");
             }
         });
         let key_path = Path::new(KEY_FILE);

@@ -18,6 +18,15 @@ Runs the local Yoti IDV emulator on 127.0.0.1 until stopped (Ctrl-C).
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // The log (each request's operation and status, notifications that were not delivered)
+    // goes to stderr, `RUST_LOG` choosing what (default `info`); the banner is on stdout.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
     let mut port = 0;
     let mut demo = false;
     let mut check_responses = true;
@@ -43,7 +52,7 @@ async fn main() -> ExitCode {
     let emulator = match builder.start().await {
         Ok(emulator) => emulator,
         Err(error) => {
-            eprintln!("idv-emulator: {error}");
+            tracing::error!(%error, "cannot start");
             return ExitCode::FAILURE;
         }
     };

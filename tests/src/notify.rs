@@ -57,8 +57,8 @@ impl Subscription {
         let config = payload.get("notifications")?;
         let endpoint = config.get("endpoint")?.as_str()?;
         let Some(endpoint) = reqwest::Url::parse(endpoint).ok().filter(is_loopback) else {
-            eprintln!(
-                "idv-emulator: not sending notifications to `{endpoint}`: the emulator sends only to 127.0.0.1, ::1 or localhost"
+            tracing::warn!(
+                "not sending this session's notifications: the emulator sends only to 127.0.0.1, ::1 or localhost"
             );
             return None;
         };
@@ -151,7 +151,7 @@ async fn deliver_all(app: Weak<App>, id: String, subscription: Subscription) {
     {
         Ok(http) => http,
         Err(error) => {
-            eprintln!("idv-emulator: cannot send notifications: {error}");
+            tracing::error!(%error, "cannot send notifications: no HTTP client");
             return;
         }
     };
@@ -263,7 +263,9 @@ fn done(item: &Value) -> Option<&str> {
 /// POSTs one notification, retrying a failure with back-off; logs it when every attempt
 /// failed.
 async fn deliver(http: &reqwest::Client, subscription: &Subscription, payload: &Value) {
-    let mut problem = String::new();
+    // What the log says of the last failure: a status or a kind, never the endpoint (its
+    // query may hold a token) nor an error's text (it quotes the URL).
+    let (mut status, mut error_kind) = (None, None);
     for wait in std::iter::once(Duration::ZERO).chain(BACKOFF) {
         tokio::time::sleep(wait).await;
         let mut request = http.post(subscription.endpoint.clone()).json(payload);
@@ -272,16 +274,18 @@ async fn deliver(http: &reqwest::Client, subscription: &Subscription, payload: &
         }
         match request.send().await {
             Ok(response) if response.status().is_success() => return,
-            Ok(response) => problem = format!("it answered {}", response.status()),
-            Err(error) => problem = error.to_string(),
+            Ok(response) => status = Some(response.status().as_u16()),
+            Err(error) if error.is_timeout() => error_kind = Some("timeout"),
+            Err(error) if error.is_connect() => error_kind = Some("connect"),
+            Err(_) => error_kind = Some("other"),
         }
     }
-    eprintln!(
-        "idv-emulator: the {} notification of session {} to {} was not delivered after {} attempts ({problem}); dropped",
-        payload["topic"].as_str().unwrap_or_default(),
-        payload["session_id"].as_str().unwrap_or_default(),
-        subscription.endpoint,
-        BACKOFF.len() + 1,
+    tracing::warn!(
+        topic = payload["topic"].as_str().unwrap_or_default(),
+        attempts = BACKOFF.len() + 1,
+        status,
+        error = error_kind,
+        "a notification was not delivered after every attempt; dropped"
     );
 }
 

@@ -212,9 +212,16 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             get(get_session_config).put(put_session_config),
         );
     let auth = middleware::from_fn_with_state(app.clone(), authenticate);
+    let log = middleware::from_fn(crate::log::log_request);
     Router::new()
-        .nest("/idverify/v1", api.route_layer(auth.clone()))
-        .nest("/sandbox/idverify/v1", sandbox.route_layer(auth))
+        .nest(
+            "/idverify/v1",
+            api.route_layer(auth.clone()).route_layer(log.clone()),
+        )
+        .nest(
+            "/sandbox/idverify/v1",
+            sandbox.route_layer(auth).route_layer(log),
+        )
         .fallback(not_found)
         .layer(middleware::map_response(json_errors))
         .layer(middleware::from_fn_with_state(app.clone(), check_response))
@@ -265,7 +272,12 @@ async fn check_response(State(app): State<Arc<App>>, request: Request, next: Nex
         checked.map(|()| Response::from_parts(parts, body))
     };
     checked.unwrap_or_else(|problem| {
-        eprintln!("idv-emulator: a response does not match the spec: {problem}");
+        // Not the problem itself: it can quote the response's values.
+        tracing::error!(
+            method = method.as_str(),
+            status,
+            "a response does not match the spec; answered 500 instead, whose message says where"
+        );
         let message = format!("the emulator's response does not match the spec: {problem}");
         app.response_problems().push(problem);
         ApiError::new(

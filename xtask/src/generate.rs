@@ -104,6 +104,8 @@ pub fn generate_file(spec: &Spec) -> Result<syn::File, Error> {
     Tidy.visit_file_mut(&mut file);
     crate::hardening::harden(&mut file)?;
     add_to_types_module(&mut file, &enums)?;
+    // Each operation's route, for idv-api's tracing spans.
+    crate::routes::add_routes(&mut file, &spec.value)?;
     Ok(file)
 }
 

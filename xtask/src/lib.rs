@@ -11,6 +11,7 @@
 //! - [`names`] and [`enums`]: the Rust names of spec items, and the enums the xtask emits.
 //! - [`conveniences`]: the constructors added to the generated types, by their shape.
 //! - [`sensitive`]: personal data and secrets (`x-sensitive`), redacted from `Debug`.
+//! - [`routes`]: each operation's `operationId`, method and path template, for tracing.
 //! - [`check`]: the staleness diff.
 //! - [`diff`]: the semantic API diff between two revisions.
 //! - [`error`]: the one error type.
@@ -25,6 +26,7 @@ pub mod generate;
 pub mod hardening;
 pub mod multipart;
 pub mod names;
+pub mod routes;
 pub mod sensitive;
 pub mod spec;
 pub mod validate;
