@@ -20,8 +20,11 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::Ident;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use syn::punctuated::Punctuated;
+
+use crate::spec::escape;
+use crate::validate::Violation;
 
 /// The extension that marks a property as sensitive.
 pub const EXTENSION: &str = "x-sensitive";
@@ -87,6 +90,55 @@ pub fn is_personal_name(name: &str) -> bool {
 /// Whether a schema (a property's) is marked sensitive.
 pub fn is_marked(schema: &Value) -> bool {
     schema.get(EXTENSION) == Some(&Value::Bool(true))
+}
+
+/// The rule `cargo xtask check` applies to every mapping `map` of the spec (at JSON pointer
+/// `at`): a property whose name is in [`PERSONAL_NAMES`] (or ends in `_token`) carries
+/// `x-sensitive`, `true` or `false` (a decision, with the description saying why). The mark is
+/// a boolean, on a property schema, and `true` is not beside a `$ref` (OpenAPI 3.0 ignores
+/// what is, so the generator would not see it).
+pub fn violations(map: &Map<String, Value>, at: &str) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let mut report = |pointer: String, message: &str| {
+        out.push(Violation {
+            pointer,
+            message: message.to_string(),
+        })
+    };
+    if let Some(mark) = map.get(EXTENSION) {
+        let here = format!("{at}/{EXTENSION}");
+        let is_property = at
+            .rsplit_once('/')
+            .is_some_and(|(parent, _)| parent.ends_with("/properties"));
+        if !mark.is_boolean() {
+            report(here, "must be `true` or `false`");
+        } else if map.contains_key("$ref") && mark == &Value::Bool(true) {
+            report(
+                here,
+                "beside a `$ref` it is ignored (OpenAPI 3.0): mark the referenced schema's \
+                 properties, or write `allOf: [{$ref: ...}]` with the mark beside it",
+            );
+        } else if !is_property {
+            report(
+                here,
+                "only a property (under `properties`) can be marked; the generator redacts fields",
+            );
+        }
+    }
+    let properties = map.get("properties").and_then(Value::as_object);
+    for (name, property) in properties.into_iter().flatten() {
+        if is_personal_name(name) && property.get(EXTENSION).is_none() {
+            report(
+                format!("{at}/properties/{}", escape(name)),
+                &format!(
+                    "`{name}` is a known personal-data or secret name (xtask/src/sensitive.rs): \
+                     add `x-sensitive: true` so `Debug` redacts it, or `x-sensitive: false` \
+                     with the description saying why it holds no personal data"
+                ),
+            );
+        }
+    }
+    out
 }
 
 /// Adds [`MARKER`] to the description of every marked property in the prepared copy.

@@ -233,47 +233,9 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// Personal data and secrets are marked: a property whose name is in
-    /// [`sensitive::PERSONAL_NAMES`] (or ends in `_token`) carries `x-sensitive`, `true` or
-    /// `false` (a decision, with the description saying why). The mark is a boolean, on a
-    /// property schema; `true` is not beside a `$ref` (OpenAPI 3.0 ignores what is, so the
-    /// generator would not see it).
+    /// Personal data and secrets are marked: see [`sensitive::violations`].
     fn sensitive(&mut self, map: &Map<String, Value>, at: &str) {
-        if let Some(mark) = map.get(sensitive::EXTENSION) {
-            let here = format!("{at}/{}", sensitive::EXTENSION);
-            let is_property = at
-                .rsplit_once('/')
-                .is_some_and(|(parent, _)| parent.ends_with("/properties"));
-            if !mark.is_boolean() {
-                self.report(here, "must be `true` or `false`");
-            } else if map.contains_key("$ref") && mark == &Value::Bool(true) {
-                self.report(
-                    here,
-                    "beside a `$ref` it is ignored (OpenAPI 3.0): mark the referenced schema's \
-                     properties, or write `allOf: [{$ref: ...}]` with the mark beside it",
-                );
-            } else if !is_property {
-                self.report(
-                    here,
-                    "only a property (under `properties`) can be marked; the generator redacts fields",
-                );
-            }
-        }
-        let Some(properties) = map.get("properties").and_then(Value::as_object) else {
-            return;
-        };
-        for (name, property) in properties {
-            if sensitive::is_personal_name(name) && property.get(sensitive::EXTENSION).is_none() {
-                self.report(
-                    format!("{at}/properties/{}", escape(name)),
-                    format!(
-                        "`{name}` is a known personal-data or secret name (xtask/src/sensitive.rs): \
-                         add `x-sensitive: true` so `Debug` redacts it, or `x-sensitive: false` \
-                         with the description saying why it holds no personal data"
-                    ),
-                );
-            }
-        }
+        self.out.extend(sensitive::violations(map, at));
     }
 
     /// Schema names become Rust type names; two names must not become the same type.
