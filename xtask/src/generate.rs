@@ -67,6 +67,7 @@ pub fn generate_file(spec: &Spec) -> Result<syn::File, Error> {
         return Err(Error::Rules(cycles));
     }
     let (prepared, enums) = prepare(&spec.value);
+    let sensitive = crate::sensitive::count(&prepared);
     let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared).map_err(|e| {
         Error::Generator(format!("the prepared spec is not an OpenAPI document: {e}"))
     })?;
@@ -103,7 +104,7 @@ pub fn generate_file(spec: &Spec) -> Result<syn::File, Error> {
 
     Tidy.visit_file_mut(&mut file);
     crate::hardening::harden(&mut file)?;
-    add_to_types_module(&mut file, &enums)?;
+    add_to_types_module(&mut file, &enums, sensitive)?;
     // Each operation's route, for idv-api's tracing spans.
     crate::routes::add_routes(&mut file, &spec.value)?;
     Ok(file)
@@ -435,7 +436,13 @@ fn derive_default_when_possible(item: &mut syn::Item) {
     }
 }
 
-fn add_to_types_module(file: &mut syn::File, enums: &[OpenEnum]) -> Result<(), Error> {
+/// `sensitive`: how many properties the spec marks `x-sensitive`; generation fails unless as
+/// many generated fields are redacted, so no mark is silently lost on the way through typify.
+fn add_to_types_module(
+    file: &mut syn::File,
+    enums: &[OpenEnum],
+    sensitive: usize,
+) -> Result<(), Error> {
     let module = file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
         _ => None,
@@ -469,6 +476,13 @@ fn add_to_types_module(file: &mut syn::File, enums: &[OpenEnum]) -> Result<(), E
             .map_err(|err| Error::Generator(format!("enum {}: {err}", e.name)))?;
         items.extend(parsed.items);
     }
-    crate::sensitive::redact_debug(items);
+    let redacted = crate::sensitive::redact_debug(items);
+    if redacted != sensitive {
+        return Err(Error::Generator(format!(
+            "the spec marks {sensitive} properties `x-sensitive`, but {redacted} generated fields \
+             carry the mark: typify did not keep a marked property's description as its field's \
+             doc; update xtask/src/sensitive.rs"
+        )));
+    }
     Ok(())
 }

@@ -143,28 +143,48 @@ pub fn violations(map: &Map<String, Value>, at: &str) -> Vec<Violation> {
 
 /// Adds [`MARKER`] to the description of every marked property in the prepared copy.
 pub fn mark(node: &mut Value) {
+    each_properties(node, &mut |properties| {
+        for property in properties.values_mut() {
+            if is_marked(property)
+                && let Value::Object(p) = property
+            {
+                let text = match p.get("description").and_then(Value::as_str) {
+                    Some(d) => format!("{}\n\n{MARKER}", d.trim_end()),
+                    None => MARKER.to_string(),
+                };
+                p.insert("description".into(), Value::String(text));
+            }
+        }
+    });
+}
+
+/// How many properties are marked: the generated types must have as many redacted fields.
+pub fn count(node: &Value) -> usize {
+    let mut node = node.clone();
+    let mut n = 0;
+    each_properties(&mut node, &mut |properties| {
+        n += properties.values().filter(|p| is_marked(p)).count();
+    });
+    n
+}
+
+/// Calls `visit` with every `properties` mapping of the spec's schemas. What is under `enum`,
+/// `example` and `default` is data, and what is under an `x-` extension (the emulator's own
+/// properties) is not generated: both are skipped.
+fn each_properties(node: &mut Value, visit: &mut dyn FnMut(&mut Map<String, Value>)) {
     match node {
         Value::Object(map) => {
             if let Some(Value::Object(properties)) = map.get_mut("properties") {
-                for property in properties.values_mut() {
-                    if is_marked(property)
-                        && let Value::Object(p) = property
-                    {
-                        let text = match p.get("description").and_then(Value::as_str) {
-                            Some(d) => format!("{}\n\n{MARKER}", d.trim_end()),
-                            None => MARKER.to_string(),
-                        };
-                        p.insert("description".into(), Value::String(text));
-                    }
-                }
+                visit(properties);
             }
             for (key, child) in map.iter_mut() {
-                if key != "enum" && key != "example" && key != "default" {
-                    mark(child);
+                if !matches!(key.as_str(), "enum" | "example" | "default") && !key.starts_with("x-")
+                {
+                    each_properties(child, visit);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(mark),
+        Value::Array(items) => items.iter_mut().for_each(|v| each_properties(v, visit)),
         _ => {}
     }
 }
@@ -240,8 +260,10 @@ fn debug_impl(item: &syn::ItemStruct, shown: impl Fn(&Ident) -> Shown) -> Option
 
 /// Replaces the derived `Debug` of every struct in `items` (the `types` module) with a marked
 /// field, and of its builder in the `builder` submodule, with one that redacts. Adds the two
-/// helpers the impls use when any struct needs them.
-pub fn redact_debug(items: &mut Vec<syn::Item>) {
+/// helpers the impls use when any struct needs them. Returns how many marked fields the
+/// `types` module's structs have.
+pub fn redact_debug(items: &mut Vec<syn::Item>) -> usize {
+    let mut found = 0;
     let mut marked: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut added = Vec::new();
     for item in items.iter_mut() {
@@ -252,6 +274,7 @@ pub fn redact_debug(items: &mut Vec<syn::Item>) {
             .filter(|f| field_is_marked(f))
             .filter_map(|f| f.ident.as_ref().map(Ident::to_string))
             .collect();
+        found += sensitive.len();
         if sensitive.is_empty() || !drop_derived_debug(s) {
             continue;
         }
@@ -282,7 +305,7 @@ pub fn redact_debug(items: &mut Vec<syn::Item>) {
         marked.insert(s.ident.to_string(), [sensitive, extra].concat());
     }
     if marked.is_empty() {
-        return;
+        return found;
     }
     let builders = items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
@@ -335,6 +358,7 @@ pub fn redact_debug(items: &mut Vec<syn::Item>) {
         }
     });
     items.extend(added);
+    found
 }
 
 #[cfg(test)]
