@@ -3,7 +3,8 @@
 //!
 //! - [`PERSONAL_NAMES`] is the one list of property names that always hold personal data or a
 //!   secret. `cargo xtask check` refuses a property with such a name that carries no
-//!   `x-sensitive` (see `validate.rs`): `true`, or `false` with its description saying why.
+//!   `x-sensitive` ([`violations`], one of the spec's rules): `true`, or `false` with its
+//!   description saying why.
 //! - [`mark`] runs on the copy of the spec progenitor sees: a marked property's description
 //!   gets the [`MARKER`] sentence, so the generated field's doc says it is redacted, and the
 //!   post-processing below finds the field by it (typify keeps a property's description as
@@ -11,6 +12,7 @@
 //! - [`redact_debug`] replaces the derived `Debug` of every generated struct (and its builder)
 //!   that has a marked field with one that prints [`REDACTED`] for that field and everything
 //!   else as the derive would. `Serialize` and `Deserialize` are untouched: the wire is not.
+//!   Generation fails unless every marked property ([`count`]) reached a redacted field.
 //!
 //! The unknown fields (`extra`) of a type with a marked field print their names only: the API
 //! may add a field there that holds more of the same personal data (a middle name beside
