@@ -135,8 +135,10 @@ pub fn parse(body: &[u8]) -> Result<SessionNotification, NotificationError> {
     })
 }
 
-/// A notification body that is not a [`SessionNotification`].
-#[derive(Debug, thiserror::Error)]
+/// A notification body that is not a [`SessionNotification`]. Neither its `Display` nor its
+/// `Debug` quotes the body: `serde_json::Error`'s own can (`invalid type: string "..."`), so
+/// `Debug` shows the same place and kind of problem as `Display`.
+#[derive(thiserror::Error)]
 #[error(
     "the {len}-byte body is not a session notification: {}",
     crate::error::json_problem(error)
@@ -144,6 +146,15 @@ pub fn parse(body: &[u8]) -> Result<SessionNotification, NotificationError> {
 pub struct NotificationError {
     len: usize,
     error: serde_json::Error,
+}
+
+impl std::fmt::Debug for NotificationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NotificationError")
+            .field("len", &self.len)
+            .field("error", &crate::error::json_problem(&self.error))
+            .finish()
+    }
 }
 
 impl NotificationError {

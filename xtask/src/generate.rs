@@ -9,7 +9,9 @@
 //!    every enum component replaced by a forward-compatible enum of our own
 //!    ([`crate::enums`]).
 //! 4. Post-process the syntax tree: drop what progenitor adds that the API does not define,
-//!    and add the enums and the constructors ([`crate::conveniences`]) to the `types` module.
+//!    and add the enums and the constructors ([`crate::conveniences`]) to the `types` module;
+//!    a struct with a field marked `x-sensitive` gets a `Debug` that redacts it
+//!    ([`crate::sensitive`]).
 //! 5. Format with prettyplease (stable Rust, no rustfmt needed) under a header naming the
 //!    command and the spec's SHA-256.
 
@@ -65,6 +67,7 @@ pub fn generate_file(spec: &Spec) -> Result<syn::File, Error> {
         return Err(Error::Rules(cycles));
     }
     let (prepared, enums) = prepare(&spec.value);
+    let sensitive = crate::sensitive::count(&prepared);
     let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared).map_err(|e| {
         Error::Generator(format!("the prepared spec is not an OpenAPI document: {e}"))
     })?;
@@ -101,7 +104,7 @@ pub fn generate_file(spec: &Spec) -> Result<syn::File, Error> {
 
     Tidy.visit_file_mut(&mut file);
     crate::hardening::harden(&mut file)?;
-    add_to_types_module(&mut file, &enums)?;
+    add_to_types_module(&mut file, &enums, sensitive)?;
     // Each operation's route, for idv-api's tracing spans.
     crate::routes::add_routes(&mut file, &spec.value)?;
     Ok(file)
@@ -136,6 +139,8 @@ fn quiet_catch_unwind<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 ///   then generates an `Option`.
 /// - A bodiless 2xx beside a raw-bytes 2xx gets the raw-bytes content
 ///   (`bodiless_success_as_raw`).
+/// - A property marked `x-sensitive: true` gets a sentence in its description saying that
+///   `Debug` redacts it ([`crate::sensitive`]), by which the post-processing finds its field.
 /// - An object schema with properties and no `additionalProperties` gets
 ///   `additionalProperties: {}`, so its type keeps the fields the spec does not know in a
 ///   flattened `extra` map (and sends them back when serialized).
@@ -171,6 +176,7 @@ pub fn prepare(spec: &Value) -> (Value, Vec<OpenEnum>) {
         bodiless_success_as_raw(paths);
     }
     crate::multipart::as_bytes(&mut prepared);
+    crate::sensitive::mark(&mut prepared);
     enums.sort_by(|a, b| a.name.cmp(&b.name));
     (prepared, enums)
 }
@@ -430,7 +436,13 @@ fn derive_default_when_possible(item: &mut syn::Item) {
     }
 }
 
-fn add_to_types_module(file: &mut syn::File, enums: &[OpenEnum]) -> Result<(), Error> {
+/// `sensitive`: how many properties the spec marks `x-sensitive`; generation fails unless as
+/// many generated fields are redacted, so no mark is silently lost on the way through typify.
+fn add_to_types_module(
+    file: &mut syn::File,
+    enums: &[OpenEnum],
+    sensitive: usize,
+) -> Result<(), Error> {
     let module = file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
         _ => None,
@@ -463,6 +475,14 @@ fn add_to_types_module(file: &mut syn::File, enums: &[OpenEnum]) -> Result<(), E
         let parsed: syn::File = syn::parse2(quote!(#tokens))
             .map_err(|err| Error::Generator(format!("enum {}: {err}", e.name)))?;
         items.extend(parsed.items);
+    }
+    let redacted = crate::sensitive::redact_debug(items);
+    if redacted != sensitive {
+        return Err(Error::Generator(format!(
+            "the spec marks {sensitive} properties `x-sensitive`, but {redacted} generated fields \
+             carry the mark: typify did not keep a marked property's description as its field's \
+             doc; update xtask/src/sensitive.rs"
+        )));
     }
     Ok(())
 }

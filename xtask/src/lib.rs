@@ -10,6 +10,7 @@
 //! - [`hardening`]: the rewrites that route generated code through idv-api's errors and checks.
 //! - [`names`] and [`enums`]: the Rust names of spec items, and the enums the xtask emits.
 //! - [`conveniences`]: the constructors added to the generated types, by their shape.
+//! - [`sensitive`]: personal data and secrets (`x-sensitive`), redacted from `Debug`.
 //! - [`routes`]: each operation's `operationId`, method and path template, for tracing.
 //! - [`check`]: the staleness diff.
 //! - [`diff`]: the semantic API diff between two revisions.
@@ -26,5 +27,6 @@ pub mod hardening;
 pub mod multipart;
 pub mod names;
 pub mod routes;
+pub mod sensitive;
 pub mod spec;
 pub mod validate;

@@ -11,7 +11,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::spec::{escape, pointer};
-use crate::{enums, names};
+use crate::{enums, names, sensitive};
 
 mod cycles;
 
@@ -64,6 +64,7 @@ pub fn validate(doc: &Value) -> Vec<Violation> {
         v.enumeration(map, at);
         v.open_object(map, at);
         v.field_names(map, at);
+        v.sensitive(map, at);
     });
     v.schema_names();
     v.out.extend(composition_cycles(doc));
@@ -230,6 +231,11 @@ impl<'a> Validator<'a> {
                 );
             }
         }
+    }
+
+    /// Personal data and secrets are marked: see [`sensitive::violations`].
+    fn sensitive(&mut self, map: &Map<String, Value>, at: &str) {
+        self.out.extend(sensitive::violations(map, at));
     }
 
     /// Schema names become Rust type names; two names must not become the same type.

@@ -69,6 +69,10 @@ pub(crate) enum Kind {
     NullableChanged {
         retyped: bool,
     },
+    /// The property gained `x-sensitive: true`: `Debug` now redacts it.
+    MadeSensitive,
+    /// The property lost `x-sensitive: true`: `Debug` now prints its value.
+    MadeNotSensitive,
     Docs,
 }
 
@@ -216,6 +220,14 @@ fn rule(kind: Kind, dir: Dir) -> (Class, &'static str) {
         (NullableChanged { .. }, _) => (
             Additive,
             "the generated field is an `Option` either way and `None` is not sent",
+        ),
+        (MadeSensitive, _) => (
+            Additive,
+            "`Debug` now prints `*** Sensitive Data Redacted ***` for it: logs that showed the value no longer do; code and wire are unchanged",
+        ),
+        (MadeNotSensitive, _) => (
+            Breaking,
+            "`Debug` now prints its value: programs that log this type with `{:?}` start writing what was redacted (personal data or a secret) to their logs",
         ),
         (Docs, _) => (DocsOnly, "only doc comments change"),
     }

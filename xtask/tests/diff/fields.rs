@@ -376,6 +376,34 @@ fn schema_changes_give_the_expected_report_lines() {
                 "- **breaking** `ttl`: default `87000` → `90000` — when the server omits it, it means a different value (the field reads `None` either way)".into(),
             ],
         ),
+        // Sensitivity: what `Debug` prints, so what users' logs show.
+        (
+            "a field made sensitive",
+            schemas(&["Out: {type: object, properties: {a: {type: string}, b: {type: string}}}"]),
+            schemas(&["Out: {type: object, properties: {a: {type: string, x-sensitive: true}, b: {type: string}}}"]),
+            vec![
+                "#### `Out` (used in responses)".into(),
+                "- **additive** `a`: now sensitive (`x-sensitive`) — `Debug` now prints `*** Sensitive Data Redacted ***` for it: logs that showed the value no longer do; code and wire are unchanged".into(),
+            ],
+        ),
+        (
+            "a field no longer sensitive",
+            schemas(&["In: {type: object, properties: {a: {type: string, x-sensitive: true}}}"]),
+            schemas(&["In: {type: object, properties: {a: {type: string, x-sensitive: false}}}"]),
+            vec![
+                "#### `In` (used in requests)".into(),
+                "- **breaking** `a`: no longer sensitive (`x-sensitive`) — `Debug` now prints its value: programs that log this type with `{:?}` start writing what was redacted (personal data or a secret) to their logs".into(),
+            ],
+        ),
+        (
+            "a nested free-form map made sensitive",
+            schemas(&["Out: {type: object, properties: {doc: {type: object, properties: {fields: {type: object, additionalProperties: {}}}}}}"]),
+            schemas(&["Out: {type: object, properties: {doc: {type: object, properties: {fields: {type: object, additionalProperties: {}, x-sensitive: true}}}}}"]),
+            vec![
+                "#### `Out` (used in responses)".into(),
+                "- **additive** `doc.fields`: now sensitive (`x-sensitive`) — `Debug` now prints `*** Sensitive Data Redacted ***` for it: logs that showed the value no longer do; code and wire are unchanged".into(),
+            ],
+        ),
         // Docs.
         (
             "description-only changes",

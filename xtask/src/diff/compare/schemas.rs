@@ -283,6 +283,19 @@ impl<'a> Diff<'a> {
                         node_type(fields.1.as_deref(), h, self.head),
                     );
                     let child = place.child(name, ".", types);
+                    match (sensitive(b), sensitive(h)) {
+                        (false, true) => self.push(
+                            &child,
+                            Change::MadeSensitive,
+                            "now sensitive (`x-sensitive`)",
+                        ),
+                        (true, false) => self.push(
+                            &child,
+                            Change::MadeNotSensitive,
+                            "no longer sensitive (`x-sensitive`)",
+                        ),
+                        _ => {}
+                    }
                     let mut compared = fields.clone();
                     if breq != hreq {
                         let retyped = match &fields {
@@ -333,6 +346,14 @@ impl<'a> Diff<'a> {
             );
         }
     }
+}
+
+/// Whether the property is marked `x-sensitive: true` (on a `$ref`, OpenAPI 3.0 ignores the
+/// mark, and so do the parser and the generator).
+fn sensitive(node: Node<'_>) -> bool {
+    matches!(node, Node::Inline(schema)
+        if schema.schema_data.extensions.get(crate::sensitive::EXTENSION)
+            == Some(&serde_json::Value::Bool(true)))
 }
 
 /// The generated type of the schema at a property, from the field's type: without the
