@@ -97,8 +97,8 @@ pub fn is_marked(schema: &Value) -> bool {
 /// The rule `cargo xtask check` applies to every mapping `map` of the spec (at JSON pointer
 /// `at`): a property whose name is in [`PERSONAL_NAMES`] (or ends in `_token`) carries
 /// `x-sensitive`, `true` or `false` (a decision, with the description saying why). The mark is
-/// a boolean, on a property schema, and `true` is not beside a `$ref` (OpenAPI 3.0 ignores
-/// what is, so the generator would not see it).
+/// a boolean, on a property schema, and not beside a `$ref` (OpenAPI 3.0 ignores what is,
+/// so the generator would not see it, and Redocly and Spectral refuse it).
 pub fn violations(map: &Map<String, Value>, at: &str) -> Vec<Violation> {
     let mut out = Vec::new();
     let mut report = |pointer: String, message: &str| {
@@ -114,11 +114,11 @@ pub fn violations(map: &Map<String, Value>, at: &str) -> Vec<Violation> {
             .is_some_and(|(parent, _)| parent.ends_with("/properties"));
         if !mark.is_boolean() {
             report(here, "must be `true` or `false`");
-        } else if map.contains_key("$ref") && mark == &Value::Bool(true) {
+        } else if map.contains_key("$ref") {
             report(
                 here,
-                "beside a `$ref` it is ignored (OpenAPI 3.0): mark the referenced schema's \
-                 properties, or write `allOf: [{$ref: ...}]` with the mark beside it",
+                "beside a `$ref` it is ignored (OpenAPI 3.0) and linters refuse it \
+                 (no-$ref-siblings): write `allOf: [{$ref: ...}]` with the mark beside it",
             );
         } else if !is_property {
             report(

@@ -78,6 +78,11 @@ fn a_mark_that_the_generator_cannot_honour_is_refused() {
             "a: {$ref: '#/components/schemas/Ref', x-sensitive: true}",
             "/components/schemas/Person/properties/a/x-sensitive: beside a `$ref` it is ignored",
         ),
+        // `false` too: Redocly and Spectral refuse any sibling of a `$ref`.
+        (
+            "a: {$ref: '#/components/schemas/Ref', x-sensitive: false}",
+            "/components/schemas/Person/properties/a/x-sensitive: beside a `$ref` it is ignored",
+        ),
     ];
     for (properties, expected) in cases {
         let v = broken(properties);
@@ -93,11 +98,15 @@ fn a_mark_that_the_generator_cannot_honour_is_refused() {
         v.len() == 1 && v[0].starts_with("/components/schemas/Person/x-sensitive: only a property"),
         "{v:#?}"
     );
-    // `false` beside a `$ref` is a documented decision, and fine.
-    assert_eq!(
-        broken("a: {$ref: '#/components/schemas/Ref', x-sensitive: false}"),
-        Vec::<String>::new()
-    );
+    // The mark beside `allOf: [{$ref}]` is what the rule asks for, `false` or `true`.
+    for mark in ["false", "true"] {
+        assert_eq!(
+            broken(&format!(
+                "a: {{allOf: [{{$ref: '#/components/schemas/Ref'}}], x-sensitive: {mark}}}"
+            )),
+            Vec::<String>::new()
+        );
+    }
 }
 
 fn real_spec() -> Spec {
