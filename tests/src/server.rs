@@ -461,7 +461,8 @@ async fn put_app_config(
 ) -> Answer {
     check_app(&app, &sdk_id)?;
     let config = response_config(&app, "putApplicationResponseConfig", &headers, &body)?;
-    app.store().configure_app(config);
+    let now = app.now();
+    app.store().configure_app(config, now);
     Ok(StatusCode::OK.into_response())
 }
 

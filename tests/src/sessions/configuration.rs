@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
-use super::flow::{FACE_COMPARISON, ID_EXTRACTION};
+use super::flow::ID_EXTRACTION;
 use super::sandbox::liveness_type;
-use super::{Body, Session, time};
+use super::{Body, Session};
 
 /// The capture methods a document may use when `sdk_config` names none.
 const DEFAULT_CAPTURE_METHODS: &str = "CAMERA_AND_UPLOAD";
@@ -26,6 +26,7 @@ impl Session {
             "capture": {"required_resources": []},
         });
         let Body::Flow(flow) = &self.body else {
+            configuration["capture"]["biometric_consent"] = json!("NOT_REQUIRED");
             return configuration;
         };
         let spec = &self.spec;
@@ -105,34 +106,49 @@ impl Session {
             }
         }
         if let Some(liveness) = &flow.liveness {
+            // The type the session asked for, as `GET /sessions/{id}` says, else the one the
+            // sandbox configuration's reports are for.
+            let kind = (liveness.kind.clone())
+                .unwrap_or_else(|| liveness_type(&self.effective_config(app)));
             resources.push(json!({
                 "type": "LIVENESS",
                 "id": liveness.id,
                 "state": "COMPLETE",
                 "allowed_sources": end_user,
-                "liveness_type": liveness_type(&self.effective_config(app)),
+                "liveness_type": kind,
             }));
         }
-        if let Some((face, _)) = &flow.face {
-            // A face comparison compares a face capture that the relying business provides.
-            let source = if requested_checks.contains(&FACE_COMPARISON) {
-                "RELYING_BUSINESS"
-            } else {
-                "END_USER"
+        if let Some((face, image)) = &flow.face {
+            // The user's own capture is complete; a face comparison's is the relying
+            // business's to upload, and required until it has.
+            let (source, state) = match image {
+                Some(_) => ("END_USER", "COMPLETE"),
+                None if flow.waits_for_face(&self.captures) => ("RELYING_BUSINESS", "REQUIRED"),
+                None => ("RELYING_BUSINESS", "COMPLETE"),
             };
             resources.push(json!({
                 "type": "FACE_CAPTURE",
                 "id": face,
-                "state": "COMPLETE",
+                "state": state,
                 "allowed_sources": [{"type": source}],
             }));
         }
         configuration["requested_checks"] = json!(requested_checks);
         configuration["capture"]["required_resources"] = Value::Array(resources);
-        if self.biometric_consent && (flow.liveness.is_some() || flow.face.is_some()) {
-            configuration["capture"]["biometric_consent"] = json!(time(self.created));
-        }
+        configuration["capture"]["biometric_consent"] = json!(self.consent_state(flow));
         configuration
+    }
+
+    /// The state of the user's biometric consent: `NOT_REQUIRED` when the flow captures no
+    /// face of the user or the session was created with `block_biometric_consent` (Yoti's
+    /// docs show `"NOT_REQUIRED"` for a session without liveness or face capture), else
+    /// `COMPLETE`, since the emulated user consents as it finishes the flow.
+    fn consent_state(&self, flow: &super::flow::Flow) -> &'static str {
+        if self.biometric_consent && flow.captures_the_users_face() {
+            "COMPLETE"
+        } else {
+            "NOT_REQUIRED"
+        }
     }
 }
 

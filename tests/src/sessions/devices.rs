@@ -32,7 +32,12 @@ impl Session {
         let created = time(self.created);
         let resources = (flow.documents.iter().map(|d| &d.id))
             .chain(flow.liveness.iter().map(|l| &l.id))
-            .chain(flow.face.iter().map(|(id, _)| id));
+            .chain(
+                flow.face
+                    .iter()
+                    .filter(|(_, i)| i.is_some())
+                    .map(|(id, _)| id),
+            );
         let mut events = vec![json!({
             "event": "CONFIG_FIRST_LOADED",
             "created": created,

@@ -62,8 +62,11 @@ pub(crate) fn refusals(payload: &Value) -> Vec<FieldError> {
 pub(super) struct Flow {
     pub(super) documents: Vec<Document>,
     pub(super) liveness: Option<Liveness>,
-    /// A face capture's id and image, when a face match has no liveness capture to use.
-    pub(super) face: Option<(String, String)>,
+    /// The face capture requirement's id, when a face match has no liveness capture to use
+    /// (the user's capture, with its image) or a face comparison asks the relying business
+    /// for one (no image: the business creates the resource and uploads it through the API;
+    /// see [`Flow::waits_for_face`]).
+    pub(super) face: Option<(String, Option<String>)>,
     pub(super) checks: Vec<Check>,
     /// What an identity-profile session asked for, and its media.
     pub(super) identity_profile: Option<super::profile::IdentityProfile>,
@@ -111,6 +114,21 @@ pub(super) struct Check {
     pub(super) config: Value,
     /// The media of a watchlist or third-party check: its generated profile and raw results.
     pub(super) profile: Option<super::profile::CheckMedia>,
+}
+
+impl Flow {
+    /// Whether the session waits for the relying business's face capture: it asked for a
+    /// face comparison, and no image has been uploaded for it yet (`captures` are the face
+    /// capture resources created through the API, with their images).
+    pub(super) fn waits_for_face(&self, captures: &[super::face_capture::FaceCapture]) -> bool {
+        matches!(self.face, Some((_, None))) && !captures.iter().any(|c| c.image.is_some())
+    }
+
+    /// Whether the user's face is captured (a liveness capture, or the user's own face
+    /// capture), which is what biometric consent is asked for.
+    pub(super) fn captures_the_users_face(&self) -> bool {
+        self.liveness.is_some() || matches!(self.face, Some((_, Some(_))))
+    }
 }
 
 impl Session {
@@ -227,13 +245,24 @@ impl Session {
                 image: self.add_media("IMAGE", MediaContent::Image),
             });
         }
-        if (asked(FACE_MATCH) && flow.liveness.is_none()) || asked(FACE_COMPARISON) {
-            flow.face = Some((new_id(), self.add_media("IMAGE", MediaContent::Image)));
+        if asked(FACE_COMPARISON) {
+            // Yoti's face comparison flow (the Node SDK's `examples/idv` face-comparison page,
+            // the Java SDK's `FaceCaptureResourcePayload`): the business reads this requirement
+            // from the configuration, creates a face capture resource for it and uploads the
+            // image. Nothing is captured until then.
+            flow.face = Some((new_id(), None));
+        } else if asked(FACE_MATCH) && flow.liveness.is_none() {
+            let image = self.add_media("IMAGE", MediaContent::Image);
+            flow.face = Some((new_id(), Some(image)));
         }
+        // The user's face: the liveness capture, else the user's own face capture.
         let face = (flow.liveness.as_ref().map(|l| &l.id))
-            .or(flow.face.as_ref().map(|(id, _)| id))
+            .or(flow
+                .face
+                .as_ref()
+                .filter(|(_, image)| image.is_some())
+                .map(|(id, _)| id))
             .cloned();
-        let face_capture = flow.face.as_ref().map(|(id, _)| id.clone());
 
         // Each requested check, once for each resource it applies to: (document, resources).
         fn id_documents(documents: &[Document]) -> impl Iterator<Item = (usize, &Document)> {
@@ -270,17 +299,11 @@ impl Session {
                         .collect()
                 }
                 LIVENESS => vec![(None, face.clone().into_iter().collect())],
-                // The relying business's face capture against the user's liveness capture.
-                FACE_COMPARISON => vec![(
-                    None,
-                    [
-                        face_capture.clone(),
-                        flow.liveness.as_ref().map(|l| l.id.clone()),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .collect(),
-                )],
+                // The relying business's face capture (added when rendered: it is uploaded
+                // after the session is created) against the user's liveness capture.
+                FACE_COMPARISON => {
+                    vec![(None, flow.liveness.iter().map(|l| l.id.clone()).collect())]
+                }
                 // Watchlist and third-party checks search for the person on the ID documents.
                 kind if super::profile::searches_for_the_user(kind) => vec![(
                     id_documents(documents).next().map(|(i, _)| i),

@@ -5,7 +5,8 @@
 //! documents call for, a task for each requested task, and a check for each requested check
 //! (and for each check that a task generates). What the checks report, and what the text
 //! extraction tasks extract, come from the sandbox response configuration in force when the
-//! session is read: the session's own over the application's. Until the configured
+//! session is read: the session's own over the application's (the application's as it was
+//! when the checks finished, once they have: a change to it does not rewrite finished results). Until the configured
 //! `async_report_delay` has passed since creation, every check is `PENDING` without a report
 //! and the session is locked (deleting it or its media answers 409).
 //!
@@ -114,10 +115,18 @@ impl Store {
         &self.app_config
     }
 
-    /// Sets the application-level sandbox response configuration.
-    pub(crate) fn configure_app(&mut self, config: Map<String, Value>) {
-        self.app_config = config;
+    /// Sets the application-level sandbox response configuration at `now`. It applies to the
+    /// sessions whose checks are still to finish; a session whose checks have finished keeps
+    /// the results it has, so it keeps the application configuration they came from.
+    pub(crate) fn configure_app(&mut self, config: Map<String, Value>, now: Duration) {
+        let old = std::mem::replace(&mut self.app_config, config);
         for session in self.sessions.values_mut() {
+            if session.app_config.is_none()
+                && !session.is_raw()
+                && session.checks_done(&session.effective_config(&old), now)
+            {
+                session.app_config = Some(old.clone());
+            }
             session.rendered = None;
         }
     }
@@ -137,6 +146,9 @@ pub(crate) struct Session {
     body: Body,
     /// The session-level sandbox response configuration.
     config: Option<Map<String, Value>>,
+    /// The application-level configuration that was in force when the session's checks
+    /// finished, once the application's has changed since (see [`Store::configure_app`]).
+    app_config: Option<Map<String, Value>>,
     media: HashMap<String, MediaItem>,
     /// The face capture resources created through the API.
     captures: Vec<face_capture::FaceCapture>,
@@ -184,6 +196,7 @@ impl Session {
             spec: payload.clone(),
             body: Body::Raw(Value::Null),
             config: None,
+            app_config: None,
             media: HashMap::new(),
             captures: Vec::new(),
             devices_deleted: false,
@@ -207,6 +220,7 @@ impl Session {
             spec: Value::Null,
             body: Body::Raw(body),
             config: None,
+            app_config: None,
             media: HashMap::new(),
             captures: Vec::new(),
             devices_deleted: false,

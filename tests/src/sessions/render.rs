@@ -28,7 +28,7 @@ impl Session {
                 |m| json!({"id": id, "type": m.kind, "created": created, "last_updated": created}),
             )
         };
-        let resource_from = |source: &str, id: &str, fields: Value| -> Value {
+        let resource = |source: &str, id: &str, fields: Value| -> Value {
             let mut resource = json!({
                 "id": id,
                 "source": {"type": source},
@@ -41,7 +41,6 @@ impl Session {
             }
             resource
         };
-        let resource = |id: &str, fields: Value| resource_from("END_USER", id, fields);
         let share = digital_id::share(&config, flow);
         let document = |d: &Document| -> Value {
             let tasks: Vec<Value> = d
@@ -91,7 +90,7 @@ impl Session {
             if let Some(id) = &d.fields {
                 fields["document_fields"] = json!({"media": media(id)});
             }
-            resource(&d.id, fields)
+            resource("END_USER", &d.id, fields)
         };
         let documents = |supplementary: bool| -> Vec<Value> {
             flow.documents
@@ -120,30 +119,33 @@ impl Session {
                     let image = json!({"media": media(&l.image)});
                     json!({"liveness_type": liveness_type, "image": image})
                 };
-                resource(&l.id, fields)
+                resource("END_USER", &l.id, fields)
             })
             .collect();
-        // A face comparison compares a face capture that the relying business provided.
-        let face_source = if flow.checks.iter().any(|c| c.kind == FACE_COMPARISON) {
-            "RELYING_BUSINESS"
-        } else {
-            "END_USER"
-        };
+        // The user's own face capture, then those the relying business created.
         let faces: Vec<Value> = flow
             .face
             .iter()
-            .map(|(id, image)| {
-                resource_from(face_source, id, json!({"image": {"media": media(image)}}))
+            .filter_map(|(id, image)| {
+                let image = json!({"image": {"media": media(image.as_deref()?)}});
+                Some(resource("END_USER", id, image))
             })
             .chain(self.captures.iter().map(|c| {
                 let fields = c.image.as_deref().map_or_else(
                     || json!({}),
                     |image| json!({"image": {"media": media(image)}}),
                 );
-                resource_from("RELYING_BUSINESS", &c.id, fields)
+                resource("RELYING_BUSINESS", &c.id, fields)
             }))
             .collect();
         let reports = check_reports(&config, flow, &liveness_type);
+        // A face comparison runs once the relying business has uploaded its face capture, and
+        // uses it.
+        let waits_for_face = flow.waits_for_face(&self.captures);
+        let uploaded: Vec<&String> = (self.captures.iter())
+            .filter(|c| c.image.is_some())
+            .map(|c| &c.id)
+            .collect();
         let checks: Vec<Value> = flow
             .checks
             .iter()
@@ -154,11 +156,17 @@ impl Session {
                     .iter()
                     .map(|m| json!({"id": m, "type": "JSON"}))
                     .collect();
+                let comparison = c.kind == FACE_COMPARISON;
+                let done = done && !(comparison && waits_for_face);
+                let resources: Vec<&String> = (uploaded.iter().copied())
+                    .filter(|_| comparison)
+                    .chain(&c.resources)
+                    .collect();
                 let mut check = json!({
                     "id": c.id,
                     "type": c.kind,
                     "state": if done { "DONE" } else { "PENDING" },
-                    "resources_used": c.resources,
+                    "resources_used": resources,
                     "generated_media": generated,
                     "created": created,
                     "last_updated": if done { &finished } else { &created },
@@ -179,7 +187,11 @@ impl Session {
             "session_id": id,
             "client_session_token": self.token,
             "client_session_token_ttl": self.ttl.saturating_sub(elapsed),
-            "state": if done || checks.is_empty() { "COMPLETED" } else { "ONGOING" },
+            "state": if (done && !waits_for_face) || checks.is_empty() {
+                "COMPLETED"
+            } else {
+                "ONGOING"
+            },
             "resources": {
                 "id_documents": documents(false),
                 "supplementary_documents": documents(true),
@@ -201,7 +213,7 @@ impl Session {
         if let Some(user) = &self.user_tracking_id {
             session["user_tracking_id"] = json!(user);
         }
-        if self.biometric_consent && (flow.liveness.is_some() || flow.face.is_some()) {
+        if self.biometric_consent && flow.captures_the_users_face() {
             session["biometric_consent"] = json!(created);
         }
         session

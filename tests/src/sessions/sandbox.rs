@@ -15,9 +15,11 @@ use super::{Body, Session};
 
 impl Session {
     /// The sandbox configuration in force: the session's own over the application's, section
-    /// by section (`task_results`, `check_reports`) and key by key within a section.
+    /// by section (`task_results`, `check_reports`) and key by key within a section. The
+    /// application's is `app`, unless it changed after the session's checks finished: then
+    /// the one they finished under.
     pub(crate) fn effective_config(&self, app: &Map<String, Value>) -> Map<String, Value> {
-        let mut merged = app.clone();
+        let mut merged = self.app_config.as_ref().unwrap_or(app).clone();
         for (section, own) in self.config.iter().flatten() {
             match (merged.get_mut(section), own) {
                 (Some(Value::Object(base)), Value::Object(own)) => {

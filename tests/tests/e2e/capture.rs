@@ -74,11 +74,8 @@ async fn the_configuration_is_derived_from_the_session_and_its_state() {
     let id_document = resource_id(&[resources.id_documents[0].id.clone()]);
     let supplementary = resource_id(&[resources.supplementary_documents[0].id.clone()]);
     let liveness = resource_id(&[resources.liveness_capture[0].id.clone()]);
-    let face = resource_id(&[resources.face_capture[0].id.clone()]);
-    let consent = session
-        .biometric_consent
-        .unwrap()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    // The face comparison's face capture is the business's to upload: none yet.
+    assert!(resources.face_capture.is_empty());
 
     let configuration = client
         .get_session_configuration()
@@ -88,13 +85,17 @@ async fn the_configuration_is_derived_from_the_session_and_its_state() {
         .unwrap()
         .into_inner();
     let ttl = configuration.client_session_token_ttl.unwrap();
+    let face = configuration.capture.as_ref().unwrap().required_resources[3]
+        .id
+        .clone()
+        .unwrap();
     assert!((590..=600).contains(&ttl), "ttl {ttl}");
     let expected = json!({
         "client_session_token_ttl": ttl,
         "session_id": id,
         "requested_checks": ["ID_DOCUMENT_AUTHENTICITY", "LIVENESS", "FACE_COMPARISON"],
         "capture": {
-            "biometric_consent": consent,
+            "biometric_consent": "COMPLETE",
             "required_resources": [
                 {
                     "type": "ID_DOCUMENT",
@@ -132,7 +133,7 @@ async fn the_configuration_is_derived_from_the_session_and_its_state() {
                 {
                     "type": "FACE_CAPTURE",
                     "id": face,
-                    "state": "COMPLETE",
+                    "state": "REQUIRED",
                     "allowed_sources": [{"type": "RELYING_BUSINESS"}]
                 }
             ]

@@ -405,6 +405,11 @@ async fn the_sandbox_configures_each_new_check_type() {
         ..Default::default()
     };
     configure(&client, &id, config).await;
+    // The face comparison runs once the business has uploaded the face to compare.
+    let face = client
+        .add_face_capture(&id, "image/png", b"face")
+        .await
+        .unwrap();
     let read = session(&client, &id).await;
     let reason = |c: &Check| {
         let recommendation = c.report.as_ref()?.recommendation.as_ref()?;
@@ -453,8 +458,11 @@ async fn the_sandbox_configures_each_new_check_type() {
 
     // The face comparison compares the face capture the relying business provided.
     let comparison = checks_of(&read, CheckType::FaceComparison)[0];
-    let face = &read.resources.as_ref().unwrap().face_capture[0];
-    assert_eq!(comparison.resources_used, [face.id.clone().unwrap()]);
+    let faces = &read.resources.as_ref().unwrap().face_capture;
+    assert_eq!(faces.len(), 1);
+    assert_eq!(faces[0].id.as_deref(), Some(face.as_str()));
+    assert_eq!(comparison.resources_used, [face]);
+    let face = &faces[0];
     assert_eq!(
         face.source.as_ref().and_then(|s| s.type_.clone()),
         Some(ResourceSourceType::RelyingBusiness)

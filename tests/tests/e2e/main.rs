@@ -6,6 +6,7 @@ mod capture;
 mod data_model;
 mod devices;
 mod digital_ids;
+mod fidelity;
 mod forward_compat;
 mod instructions;
 mod late_2026;
