@@ -85,7 +85,7 @@ mod schema;
 mod server;
 mod sessions;
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -99,7 +99,7 @@ use serde_json::{Value, json};
 use crate::responses::Responses;
 use crate::schema::Spec;
 use crate::server::App;
-use crate::sessions::Session;
+use crate::sessions::{Ids, Session};
 
 /// The environment variable that names a spec file to use instead of the built-in one.
 pub const SPEC_ENV: &str = "IDV_EMULATOR_SPEC";
@@ -139,9 +139,11 @@ pub enum StartError {
     /// The application's public key did not load.
     #[error("the application's public key does not load: {0}")]
     Key(#[from] idv_signing::KeyError),
-    /// The port is taken, or loopback is not available.
-    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    /// The address is taken or not this machine's.
+    #[error("cannot listen on {host}:{port}: {source}")]
     Bind {
+        /// The host address asked for.
+        host: IpAddr,
         /// The port asked for (0 for any).
         port: u16,
         /// Why.
@@ -187,11 +189,14 @@ pub struct Stats {
 #[derive(Clone, Debug)]
 pub struct Builder {
     sdk_id: String,
+    public_key: Option<String>,
     bearer_token: Option<String>,
     tolerance: Duration,
     spec: Option<String>,
+    host: IpAddr,
     port: u16,
     check_responses: bool,
+    seed: Option<u64>,
 }
 
 impl Builder {
@@ -199,6 +204,16 @@ impl Builder {
     #[must_use]
     pub fn sdk_id(mut self, sdk_id: impl Into<String>) -> Self {
         self.sdk_id = sdk_id.into();
+        self
+    }
+
+    /// The application's public key, PEM (`BEGIN PUBLIC KEY` or `BEGIN RSA PUBLIC KEY`), that
+    /// signatures are verified with: your own sandbox key pair's, so that your application
+    /// only needs a new base URL (default: the demo key's, whose private key is at
+    /// [`Emulator::key_path`]). [`Builder::start`] fails when it does not load.
+    #[must_use]
+    pub fn public_key_pem(mut self, pem: impl Into<String>) -> Self {
+        self.public_key = Some(pem.into());
         self
     }
 
@@ -240,10 +255,27 @@ impl Builder {
         self
     }
 
-    /// The port to listen on, on 127.0.0.1 (default 0: one the system chooses).
+    /// The address to listen on (default 127.0.0.1). Only loopback is safe: the emulator
+    /// accepts requests signed with a published test key.
+    #[must_use]
+    pub fn host(mut self, host: IpAddr) -> Self {
+        self.host = host;
+        self
+    }
+
+    /// The port to listen on (default 0: one the system chooses).
     #[must_use]
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+
+    /// Makes the emulator reproducible: with the same seed, the same requests made in the
+    /// same order get the same ids (sessions, resources, media, checks, tokens) and the same
+    /// bearer token. Default: a random seed.
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
         self
     }
 
@@ -271,10 +303,11 @@ impl Builder {
         } else {
             None
         };
-        let public_key = PublicKey::from_pem(PUBLIC_KEY)?;
+        let public_key = PublicKey::from_pem(self.public_key.as_deref().unwrap_or(PUBLIC_KEY))?;
+        let ids = Ids::new(self.seed);
         let bearer_token = self
             .bearer_token
-            .unwrap_or_else(|| format!("idv-emulator-{}", uuid::Uuid::new_v4().simple()));
+            .unwrap_or_else(|| format!("idv-emulator-{}", ids.next_uuid().simple()));
         let app = App::new(
             self.sdk_id,
             public_key,
@@ -282,13 +315,15 @@ impl Builder {
             self.tolerance,
             spec,
             responses,
+            ids,
         );
         let app = Arc::new(app);
         let bind = |source| StartError::Bind {
+            host: self.host,
             port: self.port,
             source,
         };
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port))
+        let listener = tokio::net::TcpListener::bind((self.host, self.port))
             .await
             .map_err(bind)?;
         let addr = listener.local_addr().map_err(bind)?;
@@ -365,11 +400,14 @@ impl Emulator {
     pub fn builder() -> Builder {
         Builder {
             sdk_id: DEFAULT_SDK_ID.to_owned(),
+            public_key: None,
             bearer_token: None,
             tolerance: DEFAULT_TIMESTAMP_TOLERANCE,
             spec: None,
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
             check_responses: true,
+            seed: None,
         }
     }
 
@@ -399,8 +437,9 @@ impl Emulator {
         &self.app.bearer_token
     }
 
-    /// The PEM private key to sign with: the workspace's test key
-    /// (`idv-signing/tests/data/test-rsa2048-pkcs1.pem`), whose public key the emulator holds.
+    /// The PEM private key to sign with: the demo key (`idv-signing/tests/data/test-rsa2048-pkcs1.pem`),
+    /// whose public key the emulator holds unless [`Builder::public_key_pem`] gave another
+    /// (then sign with that key pair's private key instead).
     pub fn key_path(&self) -> &Path {
         &self.key_path
     }
@@ -409,18 +448,19 @@ impl Emulator {
     /// with responses the spec does not describe. Its id is `body["session_id"]` if that is a
     /// string, else a new one (written into the body). Returns the id.
     pub fn insert_session(&self, mut body: Value) -> String {
+        let mut store = self.app.store();
         let id = match body.get("session_id").and_then(Value::as_str) {
             Some(id) => id.to_owned(),
             None => {
-                let id = uuid::Uuid::new_v4().to_string();
+                let id = store.ids.next();
                 if let Value::Object(fields) = &mut body {
                     fields.insert("session_id".into(), json!(id));
                 }
                 id
             }
         };
-        let session = Session::raw(body, self.app.now());
-        self.app.store().sessions.insert(id.clone(), session);
+        let session = Session::raw(body, self.app.now(), &store.ids);
+        store.sessions.insert(id.clone(), session);
         id
     }
 
@@ -439,8 +479,9 @@ impl Emulator {
     /// its id. For demos and benchmarks (`idv-emulator --demo-session`).
     pub fn demo_session(&self) -> String {
         let payload = demo_payload();
-        let (id, session) = Session::create(&payload, self.app.now());
-        self.app.store().sessions.insert(id.clone(), session);
+        let mut store = self.app.store();
+        let (id, session) = Session::create(&payload, self.app.now(), &store.ids);
+        store.sessions.insert(id.clone(), session);
         id
     }
 

@@ -1,25 +1,55 @@
-//! `idv-emulator`: the local Yoti IDV emulator, standalone.
-//!
-//! ```text
-//! cargo run -p idv-emulator -- [--port PORT] [--demo-session] [--no-response-check]
-//! ```
+//! `idv-emulator`: the local Yoti IDV emulator, standalone. `idv-emulator --help` lists the
+//! options; `tests/README.md` says how to point each official SDK at it.
 
+use std::net::IpAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::Parser;
 use idv_emulator::Emulator;
 
-const USAGE: &str = "usage: idv-emulator [--port PORT] [--demo-session] [--no-response-check]
-
-Runs the local Yoti IDV emulator on 127.0.0.1 until stopped (Ctrl-C).
-  --port PORT           listen on PORT (default: any free port)
-  --demo-session        also create a complete session and print its id
-  --no-response-check   do not check responses against the spec (by default one that fails
-                        is answered with 500 and logged)";
+/// Runs the local Yoti IDV emulator until Ctrl-C or SIGTERM stops it.
+///
+/// It prints its base URLs, SDK id, key file and bearer token, then how to point each
+/// official SDK at it. The log (each request's operation and status) goes to stderr, with
+/// `RUST_LOG` choosing what (default `info`).
+#[derive(Parser, Debug)]
+#[command(name = "idv-emulator", version)]
+struct Args {
+    /// The address to listen on. Anything but loopback exposes an API that accepts a
+    /// published test key, so it prints a warning.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// The port to listen on (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// The SDK id of the emulated application: your sandbox application's, so that your
+    /// configuration only needs a new base URL.
+    #[arg(long, default_value = idv_emulator::DEFAULT_SDK_ID)]
+    sdk_id: String,
+    /// Verify signatures with this PEM public key (`BEGIN PUBLIC KEY` or `BEGIN RSA PUBLIC
+    /// KEY`): your own key pair's. Default: the demo key's, whose private key file it prints.
+    #[arg(long, value_name = "FILE")]
+    public_key: Option<PathBuf>,
+    /// Accept this bearer token in place of a signature (default: a random one, printed).
+    #[arg(long, value_name = "TOKEN")]
+    bearer_token: Option<String>,
+    /// Also create a complete session and print its id.
+    #[arg(long)]
+    demo_session: bool,
+    /// Do not check responses against the spec (by default one that fails is answered with
+    /// 500 and logged).
+    #[arg(long)]
+    no_response_check: bool,
+    /// Make ids and the bearer token reproducible: the same requests in the same order get
+    /// the same ids.
+    #[arg(long)]
+    seed: Option<u64>,
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    // The log (each request's operation and status, notifications that were not delivered)
-    // goes to stderr, `RUST_LOG` choosing what (default `info`); the banner is on stdout.
+    let args = Args::parse();
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()
@@ -27,52 +57,105 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let mut port = 0;
-    let mut demo = false;
-    let mut check_responses = true;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--port" => match args.next().and_then(|p| p.parse().ok()) {
-                Some(p) => port = p,
-                None => return usage("--port needs a port number"),
-            },
-            "--demo-session" => demo = true,
-            "--no-response-check" => check_responses = false,
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return ExitCode::SUCCESS;
+
+    let mut builder = Emulator::builder()
+        .host(args.host)
+        .port(args.port)
+        .sdk_id(&args.sdk_id)
+        .check_responses(!args.no_response_check);
+    if let Some(path) = &args.public_key {
+        match std::fs::read_to_string(path) {
+            Ok(pem) => builder = builder.public_key_pem(pem),
+            Err(error) => {
+                let path = path.display();
+                eprintln!("idv-emulator: cannot read the public key file `{path}`: {error}");
+                return ExitCode::from(2);
             }
-            other => return usage(&format!("unknown argument `{other}`")),
         }
     }
-    let builder = Emulator::builder()
-        .port(port)
-        .check_responses(check_responses);
+    if let Some(token) = &args.bearer_token {
+        builder = builder.bearer_token(token);
+    }
+    if let Some(seed) = args.seed {
+        builder = builder.seed(seed);
+    }
+    if !args.host.is_loopback() {
+        tracing::warn!(
+            host = %args.host,
+            "listening beyond loopback: anyone who can reach this address can use the emulator, \
+             and the demo key that signs for it is published"
+        );
+    }
     let emulator = match builder.start().await {
         Ok(emulator) => emulator,
         Err(error) => {
-            tracing::error!(%error, "cannot start");
+            eprintln!("idv-emulator: cannot start: {error}");
             return ExitCode::FAILURE;
         }
     };
-    println!("Yoti IDV emulator (Ctrl-C stops it)");
-    println!("base URL:     {}", emulator.base_url());
-    println!("sandbox URL:  {}", emulator.sandbox_url());
-    println!("SDK id:       {}", emulator.sdk_id());
-    println!("key file:     {}", emulator.key_path().display());
-    println!("bearer token: {}", emulator.bearer_token());
-    if demo {
+    // The private key to sign with: the demo key's file, or the user's own.
+    let key = match &args.public_key {
+        Some(path) => format!("the private key of {}", path.display()),
+        None => emulator.key_path().display().to_string(),
+    };
+    print!("{}", banner(&emulator, &key));
+    if args.demo_session {
         println!("demo session: {}", emulator.demo_session());
     }
     println!();
-    let key = emulator.key_path().display().to_string();
-    println!(
-        "{}",
-        sdk_settings(&emulator.sandbox_url(), emulator.sdk_id(), &key)
-    );
-    std::future::pending::<()>().await;
+    let url = emulator.sandbox_url();
+    println!("{}", sdk_settings(&url, emulator.sdk_id(), &key));
+    if args.public_key.is_none() {
+        println!(
+            "Never use the key file for anything real: it is the workspace's published test key."
+        );
+    }
+    stopped().await;
+    drop(emulator);
+    eprintln!("idv-emulator: stopped");
     ExitCode::SUCCESS
+}
+
+/// The first lines: where the emulator is and what to sign with.
+fn banner(emulator: &Emulator, key: &str) -> String {
+    format!(
+        "Yoti IDV emulator (Ctrl-C stops it)
+base URL:     {}
+sandbox URL:  {}
+SDK id:       {}
+key file:     {key}
+bearer token: {}
+",
+        emulator.base_url(),
+        emulator.sandbox_url(),
+        emulator.sdk_id(),
+        emulator.bearer_token()
+    )
+}
+
+/// Waits for Ctrl-C, or SIGTERM on Unix (what `docker stop` and CI runners send).
+async fn stopped() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
 }
 
 /// How each official SDK is pointed at the emulator, from each SDK's source: Node's `yoti`
@@ -90,12 +173,6 @@ fn sdk_settings(url: &str, sdk_id: &str, key: &str) -> String {
   Go, yoti-go-sdk/v3:         YOTI_DOC_SCAN_API_URL={url}  or  client.OverrideAPIURL(\"{url}\"); sandbox: sandbox.Client{{BaseURL: \"{url}\", ...}}
   PHP, yoti/yoti-php-sdk:     YOTI_DOC_SCAN_API_URL={url}  or  new DocScanClient($sdkId, $pem, ['api.url' => '{url}'])
   .NET, Yoti:                 YOTI_DOC_SCAN_API_URL={url}  or  new DocScanClient(sdkId, keyPair, httpClient, new Uri(\"{url}\"))
-Without its setting an SDK calls the real Yoti API, signed with this test key.
-Never use the key file for anything real: it is the workspace's published test key."
+Without its setting an SDK calls the real Yoti API, signed with this key."
     )
-}
-
-fn usage(problem: &str) -> ExitCode {
-    eprintln!("idv-emulator: {problem}\n\n{USAGE}");
-    ExitCode::from(2)
 }

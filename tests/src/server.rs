@@ -19,7 +19,7 @@ use crate::auth::{Nonces, authenticate, wall_clock};
 use crate::error::{ApiError, json_errors, not_found};
 use crate::responses::{Responses, is_json};
 use crate::schema::{FieldError, Spec};
-use crate::sessions::{Content, Session, Store, generated};
+use crate::sessions::{Content, Ids, Session, Store, generated};
 
 /// The largest request body the emulator reads.
 pub(crate) const MAX_BODY: usize = 1 << 20;
@@ -53,6 +53,7 @@ impl App {
         tolerance: Duration,
         spec: Spec,
         responses: Option<Responses>,
+        ids: Ids,
     ) -> App {
         App {
             sdk_id,
@@ -62,7 +63,7 @@ impl App {
             spec,
             responses,
             problems: Mutex::default(),
-            store: Mutex::default(),
+            store: Mutex::new(Store::new(ids)),
             nonces: Mutex::default(),
             advanced: AtomicU64::new(0),
             authenticated: AtomicU64::new(0),
@@ -330,9 +331,11 @@ async fn create_session(State(app): State<Arc<App>>, headers: HeaderMap, body: B
     if !refused.is_empty() {
         return Err(ApiError::invalid(refused));
     }
-    let (id, session) = Session::create(&payload, now);
+    let mut store = app.store();
+    let (id, session) = Session::create(&payload, now, &store.ids);
     let created = session.created_body(&id);
-    app.store().sessions.insert(id.clone(), session);
+    store.sessions.insert(id.clone(), session);
+    drop(store);
     if let Some(subscription) = crate::notify::Subscription::of(&payload) {
         crate::notify::spawn(&app, id, subscription);
     }

@@ -5,8 +5,8 @@
 
 use serde_json::{Map, Value, json};
 
+use super::Ids;
 use super::flow::{Document, Flow};
-use super::new_id;
 
 /// What a document's filter allows: its id for a share, and the providers it names.
 pub(super) struct DigitalId {
@@ -15,7 +15,7 @@ pub(super) struct DigitalId {
 }
 
 /// The Digital ID a required ID document's `filter` allows, if it allows one.
-pub(super) fn allowed(filter: Option<&Value>) -> Option<DigitalId> {
+pub(super) fn allowed(filter: Option<&Value>, ids: &Ids) -> Option<DigitalId> {
     let filter = filter?;
     if filter.get("allow_digital_ids") != Some(&Value::Bool(true)) {
         return None;
@@ -27,7 +27,7 @@ pub(super) fn allowed(filter: Option<&Value>) -> Option<DigitalId> {
         .map(str::to_owned)
         .collect();
     Some(DigitalId {
-        share: new_id(),
+        share: ids.next(),
         providers,
     })
 }

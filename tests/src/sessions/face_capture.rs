@@ -4,7 +4,7 @@
 
 use bytes::Bytes;
 
-use super::{Body, Session, new_id};
+use super::{Body, Session};
 use crate::Media;
 
 /// A face capture resource created through the API, and its image's media id once uploaded.
@@ -22,7 +22,7 @@ impl Session {
             return None;
         };
         flow.face.as_ref().filter(|(id, _)| id == requirement)?;
-        let id = new_id();
+        let id = self.ids.next();
         self.captures.push(FaceCapture {
             id: id.clone(),
             image: None,

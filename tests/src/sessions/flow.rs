@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
+use super::Session;
 use super::media::MediaContent;
-use super::{Session, new_id};
 use crate::schema::FieldError;
 
 pub(super) const ID_EXTRACTION: &str = "ID_DOCUMENT_TEXT_DATA_EXTRACTION";
@@ -200,7 +200,7 @@ impl Session {
             let index = flow.documents.len();
             let mut document =
                 self.document(index, false, country, document_type, asked(ID_EXTRACTION));
-            document.digital_id = super::digital_id::allowed(filter);
+            document.digital_id = super::digital_id::allowed(filter, &self.ids);
             flow.documents.push(document);
         }
         // Each required supplementary document, of its first allowed type and country; or
@@ -238,7 +238,7 @@ impl Session {
                 .find_map(|check| check.pointer("/config/liveness_type")?.as_str())
                 .map(str::to_owned);
             flow.liveness = Some(Liveness {
-                id: new_id(),
+                id: self.ids.next(),
                 kind,
                 facemap: self.add_media("BINARY", MediaContent::HeldBack),
                 frames: [(); 3].map(|()| self.add_media("IMAGE", MediaContent::Image)),
@@ -250,10 +250,10 @@ impl Session {
             // the Java SDK's `FaceCaptureResourcePayload`): the business reads this requirement
             // from the configuration, creates a face capture resource for it and uploads the
             // image. Nothing is captured until then.
-            flow.face = Some((new_id(), None));
+            flow.face = Some((self.ids.next(), None));
         } else if asked(FACE_MATCH) && flow.liveness.is_none() {
             let image = self.add_media("IMAGE", MediaContent::Image);
-            flow.face = Some((new_id(), Some(image)));
+            flow.face = Some((self.ids.next(), Some(image)));
         }
         // The user's face: the liveness capture, else the user's own face capture.
         let face = (flow.liveness.as_ref().map(|l| &l.id))
@@ -328,7 +328,7 @@ impl Session {
                 });
                 let profile = super::profile::searches_for_the_user(kind)
                     .then(|| self.check_media(kind, config));
-                let (id, kind) = (new_id(), kind.clone());
+                let (id, kind) = (self.ids.next(), kind.clone());
                 flow.checks.push(Check {
                     id,
                     kind,
@@ -393,7 +393,7 @@ impl Session {
         };
         let fields = extraction.then(|| self.add_media("JSON", fields));
         let task = extraction.then(|| Task {
-            id: new_id(),
+            id: self.ids.next(),
             kind: if supplementary {
                 SUPPLEMENTARY_EXTRACTION
             } else {
@@ -407,7 +407,7 @@ impl Session {
                 },
             ),
             check: (
-                new_id(),
+                self.ids.next(),
                 if supplementary {
                     SUPPLEMENTARY_TEXT_CHECK
                 } else {
@@ -416,7 +416,7 @@ impl Session {
             ),
         });
         Document {
-            id: new_id(),
+            id: self.ids.next(),
             supplementary,
             document_type,
             country,

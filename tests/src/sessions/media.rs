@@ -7,7 +7,7 @@ use std::convert::Infallible;
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
-use super::{Session, new_id};
+use super::Session;
 use crate::Media;
 
 /// A 1x1 PNG: the content of every emulated image.
@@ -59,7 +59,7 @@ pub(super) struct MediaItem {
 
 impl Session {
     pub(super) fn add_media(&mut self, kind: &'static str, content: MediaContent) -> String {
-        let id = new_id();
+        let id = self.ids.next();
         let item = MediaItem {
             kind,
             content,

@@ -33,6 +33,8 @@ mod render;
 mod sandbox;
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -74,8 +76,48 @@ pub(crate) fn deadline_problem(payload: &Value, now: Duration) -> Option<FieldEr
     })
 }
 
-fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+/// Where the emulator's ids come from: version 4 UUIDs drawn from a seeded generator
+/// (SplitMix64), so that an emulator started with a seed (`--seed`) hands out the same ids
+/// for the same requests made in the same order. Clones share one sequence.
+#[derive(Clone, Debug)]
+pub(crate) struct Ids {
+    seed: u64,
+    next: Arc<AtomicU64>,
+}
+
+impl Ids {
+    /// A sequence from `seed`, or from a random seed.
+    pub(crate) fn new(seed: Option<u64>) -> Ids {
+        let seed = seed.unwrap_or_else(|| uuid::Uuid::new_v4().as_u64_pair().0);
+        Ids {
+            seed,
+            next: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// The next id, a UUID in its hyphenated form.
+    pub(crate) fn next(&self) -> String {
+        self.next_uuid().to_string()
+    }
+
+    /// The next id, as a UUID.
+    pub(crate) fn next_uuid(&self) -> uuid::Uuid {
+        const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let state = self
+            .seed
+            .wrapping_add(n.wrapping_mul(2).wrapping_mul(GOLDEN));
+        let mix = |mut z: u64| {
+            z = z.wrapping_add(GOLDEN);
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        let mut bytes = [0; 16];
+        bytes[..8].copy_from_slice(&mix(state).to_le_bytes());
+        bytes[8..].copy_from_slice(&mix(state.wrapping_add(GOLDEN)).to_le_bytes());
+        uuid::Builder::from_random_bytes(bytes).into_uuid()
+    }
 }
 
 /// RFC 3339 in UTC, to the second.
@@ -88,14 +130,24 @@ fn time(at: Duration) -> String {
 }
 
 /// What the emulator holds.
-#[derive(Default)]
 pub(crate) struct Store {
+    /// Where every id comes from.
+    pub(crate) ids: Ids,
     pub(crate) sessions: HashMap<String, Session>,
     /// The application-level sandbox response configuration.
     app_config: Map<String, Value>,
 }
 
 impl Store {
+    /// An empty store whose ids come from `ids`.
+    pub(crate) fn new(ids: Ids) -> Store {
+        Store {
+            ids,
+            sessions: HashMap::new(),
+            app_config: Map::new(),
+        }
+    }
+
     /// The session and the application's configuration, unless there is no such session or
     /// its resources have expired (then it is gone).
     pub(crate) fn session(
@@ -134,6 +186,8 @@ impl Store {
 
 /// One session.
 pub(crate) struct Session {
+    /// Where the ids of its resources, media, tasks and checks come from.
+    ids: Ids,
     token: String,
     created: Duration,
     ttl: u64,
@@ -171,7 +225,7 @@ enum Body {
 
 impl Session {
     /// The session that a validated `POST /sessions` payload creates at `now`, and its id.
-    pub(crate) fn create(payload: &Value, now: Duration) -> (String, Session) {
+    pub(crate) fn create(payload: &Value, now: Duration, ids: &Ids) -> (String, Session) {
         let ttl = match payload.get("session_deadline").and_then(Value::as_str) {
             Some(deadline) => chrono::DateTime::parse_from_rfc3339(deadline)
                 .ok()
@@ -184,7 +238,8 @@ impl Session {
         };
         let resources_ttl = payload.get("resources_ttl").and_then(Value::as_u64);
         let mut session = Session {
-            token: new_id(),
+            ids: ids.clone(),
+            token: ids.next(),
             created: now,
             ttl,
             resources_ttl: Some(resources_ttl.unwrap_or(DEFAULT_RESOURCES_TTL)),
@@ -205,13 +260,14 @@ impl Session {
             rendered: None,
         };
         session.body = Body::Flow(Box::new(session.flow(payload)));
-        (new_id(), session)
+        (ids.next(), session)
     }
 
     /// A session whose body is `body`, served as it is.
-    pub(crate) fn raw(body: Value, now: Duration) -> Session {
+    pub(crate) fn raw(body: Value, now: Duration, ids: &Ids) -> Session {
         Session {
-            token: new_id(),
+            ids: ids.clone(),
+            token: ids.next(),
             created: now,
             ttl: DEFAULT_TTL,
             resources_ttl: None,
