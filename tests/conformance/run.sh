@@ -6,7 +6,10 @@
 #   tests/conformance/run.sh hook          the schemathesis auth hook signs byte for byte as
 #                                          `cargo run -p idv-signing --example sign`
 #   tests/conformance/run.sh schemathesis  schemathesis against the emulator's two base URLs
-#   tests/conformance/run.sh               all three, in that order
+#   tests/conformance/run.sh control       the official Python SDK against the emulator as
+#                                          `cargo install` installs it, driven through its
+#                                          control plane (test_control_plane.py)
+#   tests/conformance/run.sh               all four: lint, hook, control, schemathesis
 #
 # Every tool comes at a pinned version: the npm ones from package-lock.json (`npm ci`, into
 # tests/conformance/node_modules), the Python ones from requirements.txt, into a throwaway
@@ -74,12 +77,17 @@ hook() {
     (cd "$here" && "$PY" -m unittest -v test_yoti_auth)
 }
 
-# Starts the emulator on a free port and reads its base URLs, SDK id and key file.
+# Starts the emulator on a free port and reads its base URLs, SDK id and key file: the binary
+# given as $1, else the workspace's debug build.
 start_emulator() {
-    cargo build --quiet -p idv-emulator --bin idv-emulator
-    local target
-    target="$(cargo metadata --format-version 1 --no-deps | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
-    "$target/debug/idv-emulator" >"$work/emulator.out" 2>&1 &
+    local binary="${1:-}"
+    if [ -z "$binary" ]; then
+        cargo build --quiet -p idv-emulator --bin idv-emulator
+        local target
+        target="$(cargo metadata --format-version 1 --no-deps | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+        binary="$target/debug/idv-emulator"
+    fi
+    "$binary" >"$work/emulator.out" 2>&1 &
     emulator_pid=$!
     for _ in $(seq 100); do
         grep -q '^key file:' "$work/emulator.out" && break
@@ -87,6 +95,7 @@ start_emulator() {
     done
     field() { sed -n "s/^$1: *//p" "$work/emulator.out" | head -n 1; }
     BASE_URL="$(field 'base URL')"
+    ROOT_URL="${BASE_URL%/idverify/v1}"
     SANDBOX_URL="$(field 'sandbox URL')"
     SDK_ID="$(field 'SDK id')"
     KEY_FILE="$(field 'key file')"
@@ -130,17 +139,38 @@ schemathesis() {
     fi
 }
 
+# `cargo install` of the emulator crate, as a user would (a debug build, into a throwaway root,
+# reusing the workspace's build), then the Python SDK test against that binary.
+control() {
+    python_env
+    say "cargo install --path idv-emulator --debug"
+    CARGO_TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')" \
+        cargo install --quiet --locked --debug --path "$root/tests" --root "$work/install"
+    start_emulator "$work/install/bin/idv-emulator"
+    (
+        cd "$here"
+        export IDV_EMULATOR_URL="$ROOT_URL" IDV_SANDBOX_URL="$SANDBOX_URL"
+        export IDV_SDK_ID="$SDK_ID" IDV_KEY_FILE="$KEY_FILE"
+        "$PY" -m unittest -v test_control_plane
+    )
+    kill "$emulator_pid" 2>/dev/null || true
+    wait "$emulator_pid" 2>/dev/null || true
+    emulator_pid=""
+}
+
 case "${1:-all}" in
     lint) timed lint ;;
     hook) timed hook ;;
     schemathesis) timed schemathesis ;;
+    control) timed control ;;
     all)
         timed lint
         timed hook
+        timed control
         timed schemathesis
         ;;
     *)
-        sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
         exit 2
         ;;
 esac
