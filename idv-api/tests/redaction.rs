@@ -377,7 +377,7 @@ fn with_needles(value: &mut Value, needles: &mut Vec<String>) {
 /// never committed here).
 #[test]
 fn the_official_sdks_response_fixtures_hide_their_tokens() {
-    let Some(dir) = idv_emulator::conformance::dir("redaction") else {
+    let Some(dir) = idv_tests::conformance_dir("redaction") else {
         return;
     };
     let files = [

@@ -17,7 +17,7 @@ seconds="${IDV_BENCH_SECONDS:-10}"
 rounds="${IDV_BENCH_ROUNDS:-3}"
 
 cargo build --quiet --release -p idv-emulator --bin idv-emulator
-cargo bench --quiet -p idv-emulator --bench client --no-run 2>/dev/null
+cargo bench --quiet -p idv-tests --bench client --no-run 2>/dev/null
 if [ ! -d tests/bench/node_modules/yoti ]; then
   (cd tests/bench && npm install --no-package-lock --no-audit --no-fund --loglevel=error)
 fi
@@ -49,7 +49,7 @@ echo
 for round in $(seq "$rounds"); do
   echo "round $round of $rounds"
   IDV_BENCH_URL="$base" IDV_BENCH_SESSION="$session" IDV_BENCH_SECONDS="$seconds" \
-    cargo bench --quiet -p idv-emulator --bench client | tee -a "$results"
+    cargo bench --quiet -p idv-tests --bench client | tee -a "$results"
   YOTI_IDV_API_URL="$base" YOTI_CLIENT_SDK_ID="$sdk_id" YOTI_KEY_FILE_PATH="$key" \
     SESSION_ID="$session" BENCH_SECONDS="$seconds" node tests/bench/get_session.js | tee -a "$results"
   echo

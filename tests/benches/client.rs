@@ -3,7 +3,7 @@
 //! and 16.
 //!
 //! ```text
-//! cargo bench -p idv-emulator --bench client
+//! cargo bench -p idv-tests --bench client
 //! ```
 //!
 //! By itself it starts an emulator in this process and creates its demo session. To measure

@@ -145,7 +145,7 @@ control() {
     python_env
     say "cargo install --path idv-emulator --debug"
     CARGO_TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')" \
-        cargo install --quiet --locked --debug --path "$root/tests" --root "$work/install"
+        cargo install --quiet --locked --debug --path "$root/idv-emulator" --root "$work/install"
     start_emulator "$work/install/bin/idv-emulator"
     (
         cd "$here"

@@ -28,7 +28,7 @@ fn without_nulls_and_empty_lists(value: &Value) -> Value {
 }
 
 fn round_trip<T: DeserializeOwned + Serialize>(file: &str) -> Option<T> {
-    let dir = idv_emulator::conformance::dir(file)?;
+    let dir = idv_tests::conformance_dir(file)?;
     let text = std::fs::read_to_string(dir.join("responses").join(file)).unwrap();
     let original: Value = serde_json::from_str(&text).unwrap();
     let parsed: T = serde_json::from_str(&text).unwrap_or_else(|e| {
@@ -222,7 +222,7 @@ fn python_supported_documents() {
 
 #[test]
 fn every_response_file_is_covered() {
-    let Some(dir) = idv_emulator::conformance::dir("every_response_file_is_covered") else {
+    let Some(dir) = idv_tests::conformance_dir("every_response_file_is_covered") else {
         return;
     };
     let mut files: Vec<String> = std::fs::read_dir(dir.join("responses"))

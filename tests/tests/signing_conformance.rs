@@ -52,8 +52,7 @@ fn sdk_test_keys(dir: &Path) -> Vec<SigningKey> {
 
 #[test]
 fn official_sdk_vectors_for_the_sdk_test_key() {
-    let Some(dir) = idv_emulator::conformance::dir("official_sdk_vectors_for_the_sdk_test_key")
-    else {
+    let Some(dir) = idv_tests::conformance_dir("official_sdk_vectors_for_the_sdk_test_key") else {
         return;
     };
     let vectors: Vec<Value> = json(&dir, "official-sdk-vectors.json")
@@ -112,7 +111,7 @@ fn official_sdk_vectors_for_the_sdk_test_key() {
 
 #[test]
 fn sdk_repository_signature_vectors() {
-    let Some(dir) = idv_emulator::conformance::dir("sdk_repository_signature_vectors") else {
+    let Some(dir) = idv_tests::conformance_dir("sdk_repository_signature_vectors") else {
         return;
     };
     let vectors: Vec<Value> = json(&dir, "sdk-repo-vectors.json")
@@ -156,7 +155,7 @@ fn sdk_repository_signature_vectors() {
 
 #[test]
 fn go_sdk_message_vector() {
-    let Some(dir) = idv_emulator::conformance::dir("go_sdk_message_vector") else {
+    let Some(dir) = idv_tests::conformance_dir("go_sdk_message_vector") else {
         return;
     };
     let vectors = json(&dir, "sdk-repo-vectors.json");

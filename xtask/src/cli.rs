@@ -25,15 +25,16 @@ pub struct Cli {
 /// The tasks.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Regenerate idv-api/src/generated.rs from spec/idv.yaml
+    /// Regenerate idv-api/src/generated.rs from spec/idv.yaml, and copy the spec into the emulator
     ///
+    /// The copy (idv-emulator/spec/idv.yaml) lets the emulator crate be packaged on its own.
     /// Checks the spec's rules first (see xtask/src/validate.rs); any violation stops
     /// generation and is printed with its JSON pointer. Generation is deterministic: the same
     /// spec always gives the same bytes.
     Generate,
-    /// Fail if spec/idv.yaml breaks a rule or idv-api/src/generated.rs is stale
+    /// Fail if spec/idv.yaml breaks a rule, or idv-api/src/generated.rs or the emulator's copy of the spec is stale
     ///
-    /// Generates in memory and compares with the committed file, printing a unified diff when
+    /// Generates in memory and compares with the committed files, printing a unified diff when
     /// they differ. CI runs this.
     Check,
     /// Report the API changes between a git revision's spec and the working tree's
@@ -86,53 +87,72 @@ where
     }
 }
 
-fn generate_command(root: &Path, out: &mut dyn Write) -> Result<u8, Error> {
-    let started = Instant::now();
+/// Where the emulator crate keeps its copy of the spec, so that it can be packaged on its own.
+pub const EMULATOR_SPEC_PATH: &str = "idv-emulator/spec/idv.yaml";
+
+/// What `generate` writes and `check` compares: the generated code, and the emulator's copy of
+/// the spec, each with its path.
+fn outputs(root: &Path) -> Result<[(&'static str, String); 2], Error> {
     let code = generate(&load(root)?)?;
-    let path = root.join(GENERATED_PATH);
-    let lines = code.lines().count();
-    if std::fs::read_to_string(&path).is_ok_and(|old| old == code) {
-        let _ = writeln!(out, "{GENERATED_PATH} is up to date ({lines} lines)");
-        return Ok(0);
-    }
-    std::fs::write(&path, &code).map_err(|source| Error::Io {
-        action: "write",
+    let path = root.join(SPEC_PATH);
+    let spec = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+        action: "read",
         path,
         source,
     })?;
-    let ms = started.elapsed().as_millis();
-    let _ = writeln!(out, "wrote {GENERATED_PATH} ({lines} lines) in {ms} ms");
+    Ok([(GENERATED_PATH, code), (EMULATOR_SPEC_PATH, spec)])
+}
+
+fn generate_command(root: &Path, out: &mut dyn Write) -> Result<u8, Error> {
+    let started = Instant::now();
+    for (file, text) in outputs(root)? {
+        let path = root.join(file);
+        let lines = text.lines().count();
+        if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+            let _ = writeln!(out, "{file} is up to date ({lines} lines)");
+            continue;
+        }
+        std::fs::write(&path, &text).map_err(|source| Error::Io {
+            action: "write",
+            path,
+            source,
+        })?;
+        let ms = started.elapsed().as_millis();
+        let _ = writeln!(out, "wrote {file} ({lines} lines) in {ms} ms");
+    }
     Ok(0)
 }
 
 fn check_command(root: &Path, out: &mut dyn Write) -> Result<u8, Error> {
-    let code = generate(&load(root)?)?;
-    let path = root.join(GENERATED_PATH);
-    let committed = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(source) => {
-            return Err(Error::Io {
-                action: "read",
-                path,
-                source,
-            });
-        }
-    };
-    match stale_diff(&committed, &code, GENERATED_PATH) {
-        None => {
-            let _ = writeln!(
-                out,
-                "{SPEC_PATH} follows every rule and {GENERATED_PATH} is up to date"
-            );
-            Ok(0)
-        }
-        Some(diff) => {
+    let mut stale = Vec::new();
+    for (file, text) in outputs(root)? {
+        let path = root.join(file);
+        let committed = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(source) => {
+                return Err(Error::Io {
+                    action: "read",
+                    path,
+                    source,
+                });
+            }
+        };
+        if let Some(diff) = stale_diff(&committed, &text, file) {
             let _ = writeln!(out, "{diff}");
-            Err(Error::Stale(format!(
-                "{GENERATED_PATH} does not match {SPEC_PATH}.\n\
-                 Do not edit it by hand: run `cargo xtask generate` and commit the result."
-            )))
+            stale.push(file);
         }
     }
+    if stale.is_empty() {
+        let _ = writeln!(
+            out,
+            "{SPEC_PATH} follows every rule, and {GENERATED_PATH} and {EMULATOR_SPEC_PATH} are up to date"
+        );
+        return Ok(0);
+    }
+    Err(Error::Stale(format!(
+        "{} do(es) not match {SPEC_PATH}.\n\
+         Do not edit by hand: run `cargo xtask generate` and commit the result.",
+        stale.join(" and ")
+    )))
 }

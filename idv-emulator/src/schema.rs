@@ -37,8 +37,14 @@ pub(crate) struct Spec {
 impl Spec {
     /// Reads an OpenAPI 3.0 document (YAML or JSON) and compiles a validator for the JSON
     /// request body of each operation.
+    #[cfg(test)]
     pub(crate) fn from_yaml(yaml: &str) -> Result<Spec, String> {
         let doc: Value = serde_yaml::from_str(yaml).map_err(|e| format!("not YAML: {e}"))?;
+        Spec::from_doc(&doc)
+    }
+
+    /// As [`Spec::from_yaml`], for a document already parsed.
+    pub(crate) fn from_doc(doc: &Value) -> Result<Spec, String> {
         let defs: Map<String, Value> = doc
             .pointer("/components/schemas")
             .and_then(Value::as_object)

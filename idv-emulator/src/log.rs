@@ -3,7 +3,7 @@
 //!
 //! Never the concrete path (it holds ids), the query (`sdkId`, `nonce`, `timestamp`), a
 //! header (the signature, a bearer token), a body (personal data) or the peer's address.
-//! The standalone binary prints these with `RUST_LOG` (default `info`); see `tests/README.md`.
+//! The standalone binary prints these with `RUST_LOG` (default `info`); see the crate's README.
 
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;

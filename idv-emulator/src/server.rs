@@ -31,9 +31,9 @@ pub(crate) struct App {
     /// The bearer token it accepts in place of a signature.
     pub(crate) bearer_token: String,
     pub(crate) tolerance: Duration,
-    pub(crate) spec: Spec,
+    pub(crate) spec: Arc<Spec>,
     /// The response schemas every response is checked against, unless switched off.
-    responses: Option<Responses>,
+    responses: Option<Arc<Responses>>,
     /// The responses that failed that check.
     problems: Mutex<Vec<String>>,
     store: Mutex<Store>,
@@ -51,8 +51,8 @@ impl App {
         public_key: PublicKey,
         bearer_token: String,
         tolerance: Duration,
-        spec: Spec,
-        responses: Option<Responses>,
+        spec: Arc<Spec>,
+        responses: Option<Arc<Responses>>,
         ids: Ids,
     ) -> App {
         App {

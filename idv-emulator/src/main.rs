@@ -1,6 +1,7 @@
 //! `idv-emulator`: the local Yoti IDV emulator, standalone. `idv-emulator --help` lists the
-//! options; `tests/README.md` says how to point each official SDK at it.
+//! options; the crate's README says how to point each official SDK at it.
 
+use std::io::Write as _;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -93,26 +94,34 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Listen for the stop signals before the banner says the emulator is ready, so a signal
+    // sent as soon as the banner appears is never missed.
+    let stop = stopped();
     // The private key to sign with: the demo key's file, or the user's own.
     let key = match &args.public_key {
         Some(path) => format!("the private key of {}", path.display()),
         None => emulator.key_path().display().to_string(),
     };
-    print!("{}", banner(&emulator, &key));
+    let mut text = banner(&emulator, &key);
     if args.demo_session {
-        println!("demo session: {}", emulator.demo_session());
+        text += &format!("demo session: {}\n", emulator.demo_session());
     }
-    println!();
-    let url = emulator.sandbox_url();
-    println!("{}", sdk_settings(&url, emulator.sdk_id(), &key));
+    text += &format!(
+        "\n{}\n",
+        sdk_settings(&emulator.sandbox_url(), emulator.sdk_id(), &key)
+    );
     if args.public_key.is_none() {
-        println!(
-            "Never use the key file for anything real: it is the workspace's published test key."
-        );
+        text +=
+            "Never use the key file for anything real: it is the workspace's published test key.\n";
     }
-    stopped().await;
+    // Whoever started it may stop reading once it has the URLs: a closed stdout is no error.
+    let mut stdout = std::io::stdout();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+    stop.await;
     drop(emulator);
-    eprintln!("idv-emulator: stopped");
+    let _ = writeln!(std::io::stderr(), "idv-emulator: stopped");
     ExitCode::SUCCESS
 }
 
@@ -133,28 +142,35 @@ bearer token: {}
     )
 }
 
-/// Waits for Ctrl-C, or SIGTERM on Unix (what `docker stop` and CI runners send).
-async fn stopped() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
+/// Installs the handlers now, and resolves on Ctrl-C, or SIGTERM on Unix (what `docker stop`
+/// and CI runners send).
+#[cfg(unix)]
+fn stopped() -> impl Future<Output = ()> {
+    use tokio::signal::unix::{Signal, SignalKind, signal};
+    async fn next(signal: Option<Signal>) {
+        match signal {
+            Some(mut signal) => drop(signal.recv().await),
+            None => std::future::pending().await,
+        }
+    }
+    let interrupt = next(signal(SignalKind::interrupt()).ok());
+    let terminate = next(signal(SignalKind::terminate()).ok());
+    async move {
+        tokio::select! {
+            () = interrupt => {}
+            () = terminate => {}
+        }
+    }
+}
+
+/// Resolves on Ctrl-C.
+#[cfg(not(unix))]
+fn stopped() -> impl Future<Output = ()> {
+    let ctrl_c = tokio::signal::ctrl_c();
+    async move {
+        if ctrl_c.await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                term.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
     }
 }
 
