@@ -76,6 +76,7 @@
 mod auth;
 mod capture;
 pub mod conformance;
+mod demo;
 mod documents;
 mod error;
 mod log;
@@ -438,7 +439,7 @@ impl Emulator {
     /// liveness capture, and authenticity, face match, liveness and text data checks. Returns
     /// its id. For demos and benchmarks (`idv-emulator --demo-session`).
     pub fn demo_session(&self) -> String {
-        let payload = demo_payload();
+        let payload = demo::payload();
         let (id, session) = Session::create(&payload, self.app.now());
         self.app.store().sessions.insert(id.clone(), session);
         id
@@ -464,35 +465,5 @@ impl Emulator {
             unauthorized: self.app.unauthorized.load(Ordering::Relaxed),
             replayed_nonces: self.app.replayed.load(Ordering::Relaxed),
         }
-    }
-}
-
-/// The `POST /sessions` payload behind [`Emulator::demo_session`].
-fn demo_payload() -> Value {
-    json!({
-        "client_session_token_ttl": 600,
-        "resources_ttl": 90_000,
-        "user_tracking_id": "demo-user",
-        "requested_checks": [
-            {"type": "ID_DOCUMENT_AUTHENTICITY", "config": {"manual_check": "NEVER"}},
-            {"type": "ID_DOCUMENT_FACE_MATCH", "config": {"manual_check": "FALLBACK"}},
-            {"type": "LIVENESS"}
-        ],
-        "requested_tasks": [
-            {"type": "ID_DOCUMENT_TEXT_DATA_EXTRACTION", "config": {"manual_check": "FALLBACK"}},
-            {"type": "SUPPLEMENTARY_DOCUMENT_TEXT_DATA_EXTRACTION", "config": {"manual_check": "NEVER"}}
-        ],
-        "required_documents": [{"type": "ID_DOCUMENT"}]
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_demo_payload_is_valid() {
-        let spec = Spec::from_yaml(EMBEDDED_SPEC).unwrap();
-        assert_eq!(spec.validate("createSession", &demo_payload()), Ok(()));
     }
 }
