@@ -38,6 +38,10 @@
 //! - **Its own responses checked** against the spec's response schemas, strictly (closed
 //!   objects, OpenAPI 3.0.3's `nullable`): one that fails is answered with 500 and fails the
 //!   test when the [`Emulator`] is dropped. See [`Builder::check_responses`].
+//! - **A control plane** under `/__emulator/`, with no authentication, for tests in any
+//!   language: health, reset, the clock, a journal of the requests and injected faults (error
+//!   statuses, delays, dropped connections). [`Emulator::reset`], [`Emulator::requests`],
+//!   [`Emulator::inject`] and the others do the same in Rust; see [`control`].
 //!
 //! Every error response, axum's own included, has an `ApiError` JSON body. The emulator
 //! never panics on a request.
@@ -76,6 +80,7 @@
 mod auth;
 mod capture;
 pub mod conformance;
+pub mod control;
 mod demo;
 mod documents;
 mod error;
@@ -193,6 +198,7 @@ pub struct Builder {
     spec: Option<String>,
     port: u16,
     check_responses: bool,
+    control: control::Settings,
 }
 
 impl Builder {
@@ -265,9 +271,9 @@ impl Builder {
             (None, None) => EMBEDDED_SPEC.to_owned(),
         };
         let spec = Spec::from_yaml(&yaml).map_err(StartError::Spec)?;
+        let doc: Value =
+            serde_yaml::from_str(&yaml).map_err(|e| StartError::Spec(e.to_string()))?;
         let responses = if self.check_responses {
-            let doc: Value =
-                serde_yaml::from_str(&yaml).map_err(|e| StartError::Spec(e.to_string()))?;
             Some(Responses::from_doc(&doc).map_err(StartError::Spec)?)
         } else {
             None
@@ -283,6 +289,7 @@ impl Builder {
             self.tolerance,
             spec,
             responses,
+            control::Control::new(self.control, &doc),
         );
         let app = Arc::new(app);
         let bind = |source| StartError::Bind {
@@ -371,6 +378,7 @@ impl Emulator {
             spec: None,
             port: 0,
             check_responses: true,
+            control: control::Settings::default(),
         }
     }
 
