@@ -1,20 +1,23 @@
 //! `idv-emulator`: the local Yoti IDV emulator, standalone.
 //!
 //! ```text
-//! cargo run -p idv-emulator -- [--port PORT] [--demo-session] [--no-response-check]
+//! cargo run -p idv-emulator -- [--port PORT] [--demo-session] [--no-response-check] [--seed N]
 //! ```
 
 use std::process::ExitCode;
 
 use idv_emulator::Emulator;
 
-const USAGE: &str = "usage: idv-emulator [--port PORT] [--demo-session] [--no-response-check]
+const USAGE: &str =
+    "usage: idv-emulator [--port PORT] [--demo-session] [--no-response-check] [--seed N]
 
 Runs the local Yoti IDV emulator on 127.0.0.1 until stopped (Ctrl-C).
   --port PORT           listen on PORT (default: any free port)
   --demo-session        also create a complete session and print its id
   --no-response-check   do not check responses against the spec (by default one that fails
-                        is answered with 500 and logged)";
+                        is answered with 500 and logged)
+  --seed N              the seed of the random choices of faults injected with a probability
+                        (default: a random one)";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -30,6 +33,7 @@ async fn main() -> ExitCode {
     let mut port = 0;
     let mut demo = false;
     let mut check_responses = true;
+    let mut seed = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -39,6 +43,10 @@ async fn main() -> ExitCode {
             },
             "--demo-session" => demo = true,
             "--no-response-check" => check_responses = false,
+            "--seed" => match args.next().and_then(|s| s.parse().ok()) {
+                Some(s) => seed = Some(s),
+                None => return usage("--seed needs a number from 0 to 2^64 - 1"),
+            },
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -46,9 +54,12 @@ async fn main() -> ExitCode {
             other => return usage(&format!("unknown argument `{other}`")),
         }
     }
-    let builder = Emulator::builder()
+    let mut builder = Emulator::builder()
         .port(port)
         .check_responses(check_responses);
+    if let Some(seed) = seed {
+        builder = builder.seed(seed);
+    }
     let emulator = match builder.start().await {
         Ok(emulator) => emulator,
         Err(error) => {
@@ -62,6 +73,8 @@ async fn main() -> ExitCode {
     println!("SDK id:       {}", emulator.sdk_id());
     println!("key file:     {}", emulator.key_path().display());
     println!("bearer token: {}", emulator.bearer_token());
+    println!("control:      {}/ (no signature)", emulator.control_url());
+    println!("fault seed:   {}", emulator.seed());
     if demo {
         println!("demo session: {}", emulator.demo_session());
     }
