@@ -226,5 +226,13 @@ pub(crate) async fn authenticate(
         return error.into_response();
     }
     app.authenticated.fetch_add(1, Ordering::Relaxed);
-    next.run(Request::from_parts(parts, Body::from(body))).await
+    // For the journal: how the request was let through.
+    let how = if parts.headers.contains_key(header::AUTHORIZATION) {
+        crate::control::Auth::Bearer
+    } else {
+        crate::control::Auth::Signature
+    };
+    let mut response = next.run(Request::from_parts(parts, Body::from(body))).await;
+    response.extensions_mut().insert(how);
+    response
 }

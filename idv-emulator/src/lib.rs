@@ -38,6 +38,10 @@
 //! - **Its own responses checked** against the spec's response schemas, strictly (closed
 //!   objects, OpenAPI 3.0.3's `nullable`): one that fails is answered with 500 and fails the
 //!   test when the [`Emulator`] is dropped. See [`Builder::check_responses`].
+//! - **A control plane** under `/__emulator/`, with no authentication, for tests in any
+//!   language: health, reset, the clock, a journal of the requests and injected faults (error
+//!   statuses, delays, dropped connections). [`Emulator::reset`], [`Emulator::requests`],
+//!   [`Emulator::inject`] and the others do the same in Rust; see [`control`].
 //!
 //! Every error response, axum's own included, has an `ApiError` JSON body. The emulator
 //! never panics on a request.
@@ -75,6 +79,8 @@
 
 mod auth;
 mod capture;
+pub mod control;
+mod demo;
 mod documents;
 mod error;
 mod log;
@@ -196,7 +202,7 @@ pub struct Builder {
     host: IpAddr,
     port: u16,
     check_responses: bool,
-    seed: Option<u64>,
+    control: control::Settings,
 }
 
 impl Builder {
@@ -270,15 +276,6 @@ impl Builder {
         self
     }
 
-    /// Makes the emulator reproducible: with the same seed, the same requests made in the
-    /// same order get the same ids (sessions, resources, media, checks, tokens) and the same
-    /// bearer token. Default: a random seed.
-    #[must_use]
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = Some(seed);
-        self
-    }
-
     /// Starts the server on the current Tokio runtime. It stops when the [`Emulator`] is
     /// dropped.
     ///
@@ -295,13 +292,18 @@ impl Builder {
             }
             (None, None) => None,
         };
-        let (spec, responses) = match yaml {
+        let compiled = match yaml {
             Some(yaml) => compile(&yaml).map_err(StartError::Spec)?,
             None => embedded().map_err(StartError::Spec)?,
         };
-        let responses = self.check_responses.then_some(responses);
+        let responses = self.check_responses.then(|| compiled.responses.clone());
         let public_key = PublicKey::from_pem(self.public_key.as_deref().unwrap_or(PUBLIC_KEY))?;
-        let ids = Ids::new(self.seed);
+        // One seed for the ids and the faults' random choices, shown by `Emulator::seed`.
+        let mut control = self.control;
+        let seed = *control
+            .seed
+            .get_or_insert_with(|| uuid::Uuid::new_v4().as_u64_pair().0);
+        let ids = Ids::new(Some(seed));
         let bearer_token = self
             .bearer_token
             .unwrap_or_else(|| format!("idv-emulator-{}", ids.next_uuid().simple()));
@@ -310,9 +312,10 @@ impl Builder {
             public_key,
             bearer_token,
             self.tolerance,
-            spec,
+            compiled.spec.clone(),
             responses,
             ids,
+            control::Control::new(control, &compiled.doc),
         );
         let app = Arc::new(app);
         let bind = |source| StartError::Bind {
@@ -402,7 +405,7 @@ impl Emulator {
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
             check_responses: true,
-            seed: None,
+            control: control::Settings::default(),
         }
     }
 
@@ -473,7 +476,7 @@ impl Emulator {
     /// liveness capture, and authenticity, face match, liveness and text data checks. Returns
     /// its id. For demos and benchmarks (`idv-emulator --demo-session`).
     pub fn demo_session(&self) -> String {
-        let payload = demo_payload();
+        let payload = demo::payload();
         let mut store = self.app.store();
         let (id, session) = Session::create(&payload, self.app.now(), &store.ids);
         store.sessions.insert(id.clone(), session);
@@ -503,15 +506,24 @@ impl Emulator {
     }
 }
 
-/// A spec's request validators and response validators.
-type Compiled = (Arc<Spec>, Arc<Responses>);
+/// A spec, parsed once: the document, its request validators and its response validators.
+#[derive(Clone)]
+struct Compiled {
+    doc: Arc<Value>,
+    spec: Arc<Spec>,
+    responses: Arc<Responses>,
+}
 
 /// Compiles a spec's validators, from one parse of its YAML.
 fn compile(yaml: &str) -> Result<Compiled, String> {
     let doc: Value = serde_yaml::from_str(yaml).map_err(|e| format!("not YAML: {e}"))?;
-    let spec = Spec::from_doc(&doc)?;
-    let responses = Responses::from_doc(&doc)?;
-    Ok((Arc::new(spec), Arc::new(responses)))
+    let spec = Arc::new(Spec::from_doc(&doc)?);
+    let responses = Arc::new(Responses::from_doc(&doc)?);
+    Ok(Compiled {
+        doc: Arc::new(doc),
+        spec,
+        responses,
+    })
 }
 
 /// The built-in spec, compiled once per process however many emulators start.
@@ -536,34 +548,4 @@ fn demo_key_file() -> PathBuf {
         return file.to_owned();
     }
     copy
-}
-
-/// The `POST /sessions` payload behind [`Emulator::demo_session`].
-fn demo_payload() -> Value {
-    json!({
-        "client_session_token_ttl": 600,
-        "resources_ttl": 90_000,
-        "user_tracking_id": "demo-user",
-        "requested_checks": [
-            {"type": "ID_DOCUMENT_AUTHENTICITY", "config": {"manual_check": "NEVER"}},
-            {"type": "ID_DOCUMENT_FACE_MATCH", "config": {"manual_check": "FALLBACK"}},
-            {"type": "LIVENESS"}
-        ],
-        "requested_tasks": [
-            {"type": "ID_DOCUMENT_TEXT_DATA_EXTRACTION", "config": {"manual_check": "FALLBACK"}},
-            {"type": "SUPPLEMENTARY_DOCUMENT_TEXT_DATA_EXTRACTION", "config": {"manual_check": "NEVER"}}
-        ],
-        "required_documents": [{"type": "ID_DOCUMENT"}]
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_demo_payload_is_valid() {
-        let spec = Spec::from_yaml(EMBEDDED_SPEC).unwrap();
-        assert_eq!(spec.validate("createSession", &demo_payload()), Ok(()));
-    }
 }

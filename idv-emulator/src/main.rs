@@ -42,8 +42,9 @@ struct Args {
     /// 500 and logged).
     #[arg(long)]
     no_response_check: bool,
-    /// Make ids and the bearer token reproducible: the same requests in the same order get
-    /// the same ids.
+    /// Make ids, the bearer token and faults injected with a probability reproducible: the
+    /// same requests in the same order get the same ids and faults (default: a random seed,
+    /// printed).
     #[arg(long)]
     seed: Option<u64>,
 }
@@ -134,11 +135,15 @@ sandbox URL:  {}
 SDK id:       {}
 key file:     {key}
 bearer token: {}
+control:      {}/ (no signature)
+seed:         {} (--seed repeats this run's ids and faults)
 ",
         emulator.base_url(),
         emulator.sandbox_url(),
         emulator.sdk_id(),
-        emulator.bearer_token()
+        emulator.bearer_token(),
+        emulator.control_url(),
+        emulator.seed()
     )
 }
 

@@ -12,7 +12,8 @@
 //! - `session_completion`: the session is `COMPLETED`;
 //! - the topics of events the body does not show, as they were recorded
 //!   ([`crate::sessions::Session::notice`]);
-//! - `client_session_token_deleted`: the session is gone (deleted, or its resources expired).
+//! - `client_session_token_deleted`: the session is gone (deleted, or its resources expired;
+//!   not when a reset of the emulator forgot it: then nothing more is sent).
 //!
 //! One task per session delivers them one at a time, in order; a delivery that fails is
 //! retried with back-off and then logged and dropped, so a dead endpoint never blocks or
@@ -124,10 +125,11 @@ pub(crate) fn relaxed(mut payload: Value) -> Value {
     payload
 }
 
-/// Starts delivering the notifications of session `id`.
+/// Starts delivering the notifications of session `id`, until a reset of the emulator.
 pub(crate) fn spawn(app: &Arc<App>, id: String, subscription: Subscription) {
+    let generation = app.control.generation();
     let app = Arc::downgrade(app);
-    tokio::spawn(async move { deliver_all(app, id, subscription).await });
+    tokio::spawn(async move { deliver_all(app, id, subscription, generation).await });
 }
 
 /// What has been notified: the state of each resource, task and check by id, and the session.
@@ -143,7 +145,7 @@ struct Seen {
     body: bytes::Bytes,
 }
 
-async fn deliver_all(app: Weak<App>, id: String, subscription: Subscription) {
+async fn deliver_all(app: Weak<App>, id: String, subscription: Subscription, generation: u64) {
     let http = match reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(TIMEOUT)
@@ -168,6 +170,10 @@ async fn deliver_all(app: Weak<App>, id: String, subscription: Subscription) {
                 (session.body(&id, config, now), notices)
             })
             .ok();
+        // A reset forgot the session: nothing more is sent for it, not even its deletion.
+        if current.control.generation() != generation {
+            return;
+        }
         drop(current);
         let (events, gone) = match state {
             Some((body, notices)) => {

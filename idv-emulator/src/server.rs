@@ -39,13 +39,17 @@ pub(crate) struct App {
     store: Mutex<Store>,
     pub(crate) nonces: Mutex<Nonces>,
     /// How far tests have moved the sessions' clock forward, in milliseconds.
-    advanced: AtomicU64,
+    pub(crate) advanced: AtomicU64,
     pub(crate) authenticated: AtomicU64,
     pub(crate) unauthorized: AtomicU64,
     pub(crate) replayed: AtomicU64,
+    /// The control plane under `/__emulator/`: the journal, the faults.
+    pub(crate) control: crate::control::Control,
 }
 
 impl App {
+    // One argument per setting of the `Builder`, which is the one caller.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         sdk_id: String,
         public_key: PublicKey,
@@ -54,6 +58,7 @@ impl App {
         spec: Arc<Spec>,
         responses: Option<Arc<Responses>>,
         ids: Ids,
+        control: crate::control::Control,
     ) -> App {
         App {
             sdk_id,
@@ -69,6 +74,7 @@ impl App {
             authenticated: AtomicU64::new(0),
             unauthorized: AtomicU64::new(0),
             replayed: AtomicU64::new(0),
+            control,
         }
     }
 
@@ -214,24 +220,34 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         );
     let auth = middleware::from_fn_with_state(app.clone(), authenticate);
     let log = middleware::from_fn(crate::log::log_request);
+    // Between the log and authentication: faults apply before authentication, and the log
+    // shows what they answered.
+    let journal = middleware::from_fn_with_state(app.clone(), crate::control::record);
     Router::new()
         .nest(
             "/idverify/v1",
-            api.route_layer(auth.clone()).route_layer(log.clone()),
+            api.route_layer(auth.clone())
+                .route_layer(journal.clone())
+                .route_layer(log.clone()),
         )
         .nest(
             "/sandbox/idverify/v1",
-            sandbox.route_layer(auth).route_layer(log),
+            sandbox
+                .route_layer(auth)
+                .route_layer(journal)
+                .route_layer(log),
         )
+        .nest("/__emulator", crate::control::router())
         .fallback(not_found)
         .layer(middleware::map_response(json_errors))
         .layer(middleware::from_fn_with_state(app.clone(), check_response))
         .with_state(app)
 }
 
-/// A response that is not checked against the spec: a session body a test inserted.
+/// A response that is not checked against the spec: a session body a test inserted, the
+/// control plane's.
 #[derive(Clone, Copy)]
-struct Unchecked;
+pub(crate) struct Unchecked;
 
 /// Checks every response against the spec ([`crate::responses`]) unless that is switched off;
 /// one that fails is logged, kept, and answered with 500 instead.

@@ -3,9 +3,11 @@
 
 mod auth;
 mod capture;
+mod control;
 mod data_model;
 mod devices;
 mod digital_ids;
+mod faults;
 mod fidelity;
 mod forward_compat;
 mod instructions;
