@@ -74,7 +74,7 @@ impl App {
             {
                 // The application, and so the key to verify with, comes from the path: an
                 // unknown one is the 404 APP_NOT_FOUND that the spec lists for these paths.
-                Some(app) => crate::server::check_app(self, app)?,
+                Some(app) => crate::api::check_app(self, app)?,
                 None => {
                     return Err(refuse(
                         "MISSING_SDK_ID",

@@ -1,25 +1,24 @@
-//! The HTTP side: the shared state, the routes and their handlers. Authentication is in
-//! [`crate::auth`], error bodies in [`crate::error`].
+//! The state every handler shares ([`App`]), and the check of every response against the
+//! spec. The routes and handlers are in [`crate::api`], authentication in [`crate::auth`],
+//! error bodies in [`crate::error`].
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use axum::body::{Body, Bytes, HttpBody as _};
-use axum::extract::{Path, Query, Request, State};
+use axum::body::{Body, HttpBody as _};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use idv_signing::PublicKey;
 use serde_json::{Map, Value};
 
-use crate::auth::{Nonces, authenticate, wall_clock};
-use crate::error::{ApiError, json_errors, not_found};
+use crate::auth::{Nonces, wall_clock};
+use crate::error::ApiError;
 use crate::responses::{Responses, is_json};
 use crate::schema::{FieldError, Spec};
-use crate::sessions::{Content, Ids, Session, Store, generated};
+use crate::sessions::{Ids, Session, Store};
 
 /// The largest request body the emulator reads.
 pub(crate) const MAX_BODY: usize = 1 << 20;
@@ -160,90 +159,6 @@ impl App {
     }
 }
 
-type Answer = Result<Response, ApiError>;
-
-/// The API under `/idverify/v1`, and under `/sandbox/idverify/v1` with the sandbox's
-/// response-config operations too.
-pub(crate) fn router(app: Arc<App>) -> Router {
-    let api = Router::new()
-        .route("/supported-documents", get(supported_documents))
-        .route("/sessions", post(create_session))
-        .route(
-            "/sessions/{session_id}",
-            get(get_session).delete(delete_session),
-        )
-        .route(
-            "/sessions/{session_id}/configuration",
-            get(crate::capture::get_configuration),
-        )
-        .route(
-            "/sessions/{session_id}/resources/face-capture",
-            post(crate::capture::create_face_capture),
-        )
-        .route(
-            "/sessions/{session_id}/resources/face-capture/{resource_id}/image",
-            axum::routing::put(crate::capture::upload_face_image),
-        )
-        .route(
-            "/sessions/{session_id}/tracked-devices",
-            get(crate::capture::get_tracked_devices).delete(crate::capture::delete_tracked_devices),
-        )
-        .route(
-            "/sessions/{session_id}/instructions",
-            get(crate::sessions::instructions::get).put(crate::sessions::instructions::put),
-        )
-        .route(
-            "/sessions/{session_id}/instructions/contact-profile",
-            get(crate::sessions::instructions::contact_profile),
-        )
-        .route(
-            "/sessions/{session_id}/instructions/pdf",
-            get(crate::sessions::instructions::pdf),
-        )
-        .route(
-            "/sessions/{session_id}/instructions/email",
-            post(crate::sessions::instructions::email),
-        )
-        .route(
-            "/sessions/{session_id}/media/{media_id}/content",
-            get(get_media).delete(delete_media),
-        );
-    let sandbox = api
-        .clone()
-        .route(
-            "/apps/{sdk_id}/response-config",
-            get(get_app_config).put(put_app_config),
-        )
-        .route(
-            "/sessions/{session_id}/response-config",
-            get(get_session_config).put(put_session_config),
-        );
-    let auth = middleware::from_fn_with_state(app.clone(), authenticate);
-    let log = middleware::from_fn(crate::log::log_request);
-    // Between the log and authentication: faults apply before authentication, and the log
-    // shows what they answered.
-    let journal = middleware::from_fn_with_state(app.clone(), crate::control::record);
-    Router::new()
-        .nest(
-            "/idverify/v1",
-            api.route_layer(auth.clone())
-                .route_layer(journal.clone())
-                .route_layer(log.clone()),
-        )
-        .nest(
-            "/sandbox/idverify/v1",
-            sandbox
-                .route_layer(auth)
-                .route_layer(journal)
-                .route_layer(log),
-        )
-        .nest("/__emulator", crate::control::router())
-        .fallback(not_found)
-        .layer(middleware::map_response(json_errors))
-        .layer(middleware::from_fn_with_state(app.clone(), check_response))
-        .with_state(app)
-}
-
 /// A response that is not checked against the spec: a session body a test inserted, the
 /// control plane's.
 #[derive(Clone, Copy)]
@@ -251,7 +166,11 @@ pub(crate) struct Unchecked;
 
 /// Checks every response against the spec ([`crate::responses`]) unless that is switched off;
 /// one that fails is logged, kept, and answered with 500 instead.
-async fn check_response(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+pub(crate) async fn check_response(
+    State(app): State<Arc<App>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let Some(responses) = &app.responses else {
         return next.run(request).await;
     };
@@ -314,189 +233,4 @@ fn is_json_request(content_type: &str) -> bool {
         || essence
             .strip_prefix("application/")
             .is_some_and(|subtype| subtype.ends_with("+json"))
-}
-
-async fn supported_documents(Query(query): Query<Vec<(String, String)>>) -> Answer {
-    let mut non_latin = false;
-    for (_, value) in query.iter().filter(|(name, _)| name == "includeNonLatin") {
-        non_latin = match value.to_ascii_lowercase().as_str() {
-            "true" => true,
-            "false" => false,
-            _ => {
-                let message = format!("\"{value}\" is not one of \"true\" or \"false\"");
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "INVALID_QUERY_PARAMETER",
-                    "the query does not match the API's schema",
-                )
-                .with_errors(vec![FieldError {
-                    property: "includeNonLatin".to_owned(),
-                    message,
-                }]));
-            }
-        };
-    }
-    Ok(Json(crate::documents::supported(non_latin)).into_response())
-}
-
-async fn create_session(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Answer {
-    let payload = app.payload("createSession", &headers, &body)?;
-    let now = app.now();
-    let mut refused = crate::sessions::refusals(&payload);
-    refused.extend(crate::sessions::deadline_problem(&payload, now));
-    if !refused.is_empty() {
-        return Err(ApiError::invalid(refused));
-    }
-    let mut store = app.store();
-    let (id, session) = Session::create(&payload, now, &store.ids);
-    let created = session.created_body(&id);
-    store.sessions.insert(id.clone(), session);
-    drop(store);
-    if let Some(subscription) = crate::notify::Subscription::of(&payload) {
-        crate::notify::spawn(&app, id, subscription);
-    }
-    Ok((StatusCode::CREATED, Json(created)).into_response())
-}
-
-async fn get_session(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
-    let (raw, body) = app.with_session(&id, |session, config, now| {
-        (session.is_raw(), session.body(&id, config, now))
-    })?;
-    let mut response = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
-    if raw {
-        response.extensions_mut().insert(Unchecked);
-    }
-    Ok(response)
-}
-
-async fn delete_session(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
-    let now = app.now();
-    let mut store = app.store();
-    let (session, config) = store
-        .session(&id, now)
-        .ok_or_else(|| ApiError::session_not_found(&id))?;
-    if session.locked(config, now) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "SESSION_LOCKED",
-            "The checks are not finished",
-        ));
-    }
-    store.sessions.remove(&id);
-    Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-async fn get_media(
-    State(app): State<Arc<App>>,
-    Path((id, media_id)): Path<(String, String)>,
-) -> Answer {
-    let content = app.with_session(&id, |session, config, _| {
-        session.media_content(&media_id, config)
-    })?;
-    Ok(match content {
-        Content::Missing => return Err(media_not_found(&id, &media_id)),
-        Content::HeldBack => StatusCode::NO_CONTENT.into_response(),
-        Content::Bytes(content_type, bytes) => {
-            ([(header::CONTENT_TYPE, content_type)], bytes).into_response()
-        }
-        Content::Generated(content_type, len) => (
-            [
-                (header::CONTENT_TYPE, content_type),
-                (header::CONTENT_LENGTH, len.to_string()),
-            ],
-            Body::from_stream(generated(len)),
-        )
-            .into_response(),
-    })
-}
-
-fn media_not_found(id: &str, media_id: &str) -> ApiError {
-    let message = format!("session `{id}` has no media `{media_id}`");
-    ApiError::new(StatusCode::NOT_FOUND, "MEDIA_NOT_FOUND", message)
-}
-
-async fn delete_media(
-    State(app): State<Arc<App>>,
-    Path((id, media_id)): Path<(String, String)>,
-) -> Answer {
-    app.with_session(&id, |session, config, now| {
-        if session.locked(config, now) {
-            let message = "Resource is locked (session in progress with checks triggered)";
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "RESOURCE_LOCKED",
-                message,
-            ));
-        }
-        if !session.delete_media(&media_id) {
-            return Err(media_not_found(&id, &media_id));
-        }
-        Ok(())
-    })??;
-    Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-pub(crate) fn check_app(app: &App, sdk_id: &str) -> Result<(), ApiError> {
-    if sdk_id == app.sdk_id {
-        return Ok(());
-    }
-    let message = format!(
-        "there is no application `{sdk_id}`; this emulator's is `{}`",
-        app.sdk_id
-    );
-    Err(ApiError::new(
-        StatusCode::NOT_FOUND,
-        "APP_NOT_FOUND",
-        message,
-    ))
-}
-
-/// A validated response configuration (the schema makes it an object).
-fn response_config(
-    app: &App,
-    operation: &str,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Map<String, Value>, ApiError> {
-    match app.payload(operation, headers, body)? {
-        Value::Object(config) => Ok(config),
-        _ => Err(ApiError::invalid(vec![FieldError {
-            property: String::new(),
-            message: "must be an object".into(),
-        }])),
-    }
-}
-
-async fn get_app_config(State(app): State<Arc<App>>, Path(sdk_id): Path<String>) -> Answer {
-    check_app(&app, &sdk_id)?;
-    Ok(Json(app.store().app_config().clone()).into_response())
-}
-
-async fn put_app_config(
-    State(app): State<Arc<App>>,
-    Path(sdk_id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Answer {
-    check_app(&app, &sdk_id)?;
-    let config = response_config(&app, "putApplicationResponseConfig", &headers, &body)?;
-    let now = app.now();
-    app.store().configure_app(config, now);
-    Ok(StatusCode::OK.into_response())
-}
-
-async fn get_session_config(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
-    let config = app.with_session(&id, |session, config, _| session.effective_config(config))?;
-    Ok(Json(config).into_response())
-}
-
-async fn put_session_config(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Answer {
-    let config = response_config(&app, "putSessionResponseConfig", &headers, &body)?;
-    app.with_session(&id, |session, _, _| session.configure(config))?;
-    Ok(StatusCode::OK.into_response())
 }

@@ -4,22 +4,13 @@
 //!
 //! The instructions are stored as the validated `PUT` body (the spec's schema checks it), on
 //! any session: nothing in the Java SDK or Yoti's documentation limits them to sessions that
-//! request IBV. The PDF is a one-page letter written from them.
+//! request IBV. The PDF is a one-page letter written from them. The handlers are in
+//! `crate::api`.
 
-use std::sync::Arc;
-
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::{Json, body::Bytes};
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 use serde_json::{Value, json};
 
 use super::Session;
-use crate::error::ApiError;
-use crate::server::App;
-
-type Answer = Result<Response, ApiError>;
 
 impl Session {
     /// Sets the session's instructions (a validated `PUT` body), replacing any before.
@@ -133,71 +124,4 @@ fn letter(lines: &[String]) -> Vec<u8> {
     content.end_text();
     pdf.stream(contents, &content.finish());
     pdf.finish()
-}
-
-fn instructions_not_found(id: &str) -> ApiError {
-    let message = format!("session `{id}` has no in-branch verification instructions");
-    ApiError::new(StatusCode::NOT_FOUND, "INSTRUCTIONS_NOT_FOUND", message)
-}
-
-fn contact_profile_not_found(id: &str) -> ApiError {
-    let message = format!("the instructions of session `{id}` have no contact profile");
-    ApiError::new(StatusCode::NOT_FOUND, "CONTACT_PROFILE_NOT_FOUND", message)
-}
-
-/// `PUT /sessions/{sessionId}/instructions`.
-pub(crate) async fn put(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Answer {
-    let payload = app.payload("putIbvInstructions", &headers, &body)?;
-    app.with_session(&id, |session, _, _| {
-        session.set_instructions(payload);
-        // The instructions' PDF is new.
-        session.notice("new_pdf_supplied");
-    })?;
-    Ok(StatusCode::OK.into_response())
-}
-
-/// `GET /sessions/{sessionId}/instructions`.
-pub(crate) async fn get(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
-    let body = app
-        .with_session(&id, |session, _, _| session.instructions())?
-        .ok_or_else(|| instructions_not_found(&id))?;
-    Ok(Json(body).into_response())
-}
-
-/// `GET /sessions/{sessionId}/instructions/contact-profile`.
-pub(crate) async fn contact_profile(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
-    let profile = app
-        .with_session(&id, |session, _, _| session.contact_profile().cloned())?
-        .ok_or_else(|| contact_profile_not_found(&id))?;
-    Ok(Json(profile).into_response())
-}
-
-/// `GET /sessions/{sessionId}/instructions/pdf`: 204 before the instructions are set.
-pub(crate) async fn pdf(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
-    Ok(
-        match app.with_session(&id, |session, _, _| session.instructions_pdf())? {
-            Some(pdf) => ([(header::CONTENT_TYPE, "application/pdf")], pdf).into_response(),
-            None => StatusCode::NO_CONTENT.into_response(),
-        },
-    )
-}
-
-/// `POST /sessions/{sessionId}/instructions/email`: no body; 404 without a contact profile.
-pub(crate) async fn email(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
-    let requested = app.with_session(&id, |session, _, _| {
-        let has_profile = session.contact_profile().is_some();
-        if has_profile {
-            session.notice("instructions_email_requested");
-        }
-        has_profile
-    })?;
-    if !requested {
-        return Err(contact_profile_not_found(&id));
-    }
-    Ok(StatusCode::OK.into_response())
 }

@@ -26,7 +26,7 @@ mod devices;
 mod digital_id;
 mod face_capture;
 mod flow;
-pub(crate) mod instructions;
+mod instructions;
 mod media;
 mod profile;
 mod render;

@@ -1,5 +1,5 @@
-//! The handlers of the operations that the official SDKs call beyond the API reference:
-//! the session's configuration and face capture resources. Their session logic is in
+//! The session's capture requirements, its face capture resources and its tracked devices:
+//! operations the official SDKs call beyond the API reference. Their session logic is in
 //! [`crate::sessions`].
 
 use std::sync::Arc;
@@ -7,20 +7,19 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use bytes::Bytes;
 use serde_json::{Value, json};
 
+use crate::api::Answer;
 use crate::error::ApiError;
 use crate::server::App;
-
-type Answer = Result<Response, ApiError>;
 
 /// The one part of a face capture image upload.
 const IMAGE_PART: &str = "binary-content";
 
 /// `GET /sessions/{sessionId}/configuration`.
-pub(crate) async fn get_configuration(
+pub(in crate::api) async fn get_configuration(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> Answer {
@@ -31,7 +30,7 @@ pub(crate) async fn get_configuration(
 }
 
 /// `POST /sessions/{sessionId}/resources/face-capture`.
-pub(crate) async fn create_face_capture(
+pub(in crate::api) async fn create_face_capture(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -61,7 +60,7 @@ fn bad_upload(message: impl Into<String>) -> ApiError {
 /// `PUT /sessions/{sessionId}/resources/face-capture/{resourceId}/image`: one multipart part
 /// named `binary-content`, whose bytes (not empty) and content type become the resource's
 /// image. Nothing is stored unless the whole upload is good.
-pub(crate) async fn upload_face_image(
+pub(in crate::api) async fn upload_face_image(
     State(app): State<Arc<App>>,
     Path((id, resource)): Path<(String, String)>,
     request: Request,
@@ -121,7 +120,7 @@ pub(crate) async fn upload_face_image(
 }
 
 /// `GET /sessions/{sessionId}/tracked-devices`.
-pub(crate) async fn get_tracked_devices(
+pub(in crate::api) async fn get_tracked_devices(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> Answer {
@@ -130,7 +129,7 @@ pub(crate) async fn get_tracked_devices(
 }
 
 /// `DELETE /sessions/{sessionId}/tracked-devices`.
-pub(crate) async fn delete_tracked_devices(
+pub(in crate::api) async fn delete_tracked_devices(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> Answer {
