@@ -151,6 +151,7 @@ control() {
         cd "$here"
         export IDV_EMULATOR_URL="$ROOT_URL" IDV_SANDBOX_URL="$SANDBOX_URL"
         export IDV_SDK_ID="$SDK_ID" IDV_KEY_FILE="$KEY_FILE"
+        export IDV_EMULATOR_BIN="$work/install/bin/idv-emulator"
         "$PY" -m unittest -v test_control_plane
     )
     kill "$emulator_pid" 2>/dev/null || true

@@ -1,4 +1,5 @@
-"""The official Python SDK against the installed emulator, driven through its control plane.
+"""The official Python SDK against the installed emulator: through its control plane, and
+with a key pair of the test's own.
 
 The emulator's HTTP control plane (`/__emulator/...`) is for teams outside Rust: this test
 resets the emulator, injects a 503 on `getSession`, sees the official `yoti` SDK fail, clears
@@ -9,13 +10,20 @@ installs the emulator with `cargo install`, starts it and runs this with:
     IDV_SANDBOX_URL    its sandbox base URL
     IDV_SDK_ID         its SDK id
     IDV_KEY_FILE       the PEM key file to sign with
+    IDV_EMULATOR_BIN   the installed binary, which the second test starts itself with a key
+                       pair and SDK id of its own (`--public-key`, `--sdk-id`)
 """
 
 import json
 import os
+import subprocess
+import tempfile
 import unittest
 import urllib.parse
 import urllib.request
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from yoti_python_sdk.doc_scan import (
     DocScanClient,
@@ -90,6 +98,61 @@ class ControlPlane(unittest.TestCase):
         self.assertIn("createSession", everything)
         for secret in ("nonce", "sdkId=", "X-Yoti-Auth-Digest"):
             self.assertNotIn(secret, everything)
+
+
+class OwnKeyPair(unittest.TestCase):
+    """A team's own sandbox key pair and SDK id work with the installed binary unchanged."""
+
+    def test_the_sdk_signs_with_a_key_pair_made_here(self):
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        sdk_id = "0b7c9a3e-1111-4222-8333-944455556666"
+        with tempfile.TemporaryDirectory() as tmp:
+            private = os.path.join(tmp, "team.pem")
+            public = os.path.join(tmp, "team-public.pem")
+            with open(private, "wb") as f:
+                f.write(key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.TraditionalOpenSSL,
+                    serialization.NoEncryption(),
+                ))
+            with open(public, "wb") as f:
+                f.write(key.public_key().public_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PublicFormat.SubjectPublicKeyInfo,
+                ))
+            emulator = subprocess.Popen(
+                [os.environ["IDV_EMULATOR_BIN"], "--port", "0", "--sdk-id", sdk_id,
+                 "--public-key", public],
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            )
+            try:
+                fields = {}
+                for line in emulator.stdout:
+                    name, _, value = line.partition(":")
+                    fields[name] = value.strip()
+                    if line.startswith("Without its setting"):
+                        break
+                self.assertEqual(fields["SDK id"], sdk_id)
+                url = fields["sandbox URL"]
+                client = DocScanClient(sdk_id, private, api_url=url)
+                spec = (
+                    SessionSpecBuilder()
+                    .with_requested_check(RequestedDocumentAuthenticityCheckBuilder().build())
+                    .build()
+                )
+                session_id = client.create_session(spec).session_id
+                self.assertEqual(client.get_session(session_id).state, "COMPLETED")
+                client.delete_session(session_id)
+                # The demo key no longer signs for this application.
+                demo = DocScanClient(sdk_id, os.environ["IDV_KEY_FILE"], api_url=url)
+                with self.assertRaises(DocScanException) as refused:
+                    demo.create_session(spec)
+                self.assertEqual(refused.exception.status_code, 401)
+            finally:
+                emulator.terminate()
+                status = emulator.wait(timeout=10)
+                emulator.stdout.close()
+            self.assertEqual(status, 0, "SIGTERM stops the emulator cleanly")
 
 
 if __name__ == "__main__":
