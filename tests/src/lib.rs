@@ -12,7 +12,15 @@
 //!   which. Timestamps may be Unix seconds (as the API reference says) or milliseconds (as the
 //!   official SDKs send), and `GET /supported-documents` needs no `sdkId` (the official SDKs
 //!   send none). Instead of a signature, `Authorization: Bearer` with the token the emulator
-//!   issued ([`Emulator::bearer_token`]) is accepted.
+//!   printed ([`Emulator::bearer_token`]) is accepted, and so is one from its token endpoint.
+//! - **Authentication tokens**, as Yoti's auth service issues them: `POST` a client
+//!   assertion (a JWT signed `PS384` with the application's key) to [`Emulator::auth_url`], a
+//!   path ending in `/v1/oauth/token`, and get a bearer token valid for
+//!   [`Builder::token_lifetime`] on the sessions' clock. Any non-empty scope is accepted and
+//!   echoed. The assertion's signature, `iss`, `sub`, `aud`, `exp` and `jti` (never reused) are
+//!   checked, and each refusal is an RFC 6749 error (`invalid_client` with 401,
+//!   `invalid_grant`, `invalid_scope`, `invalid_request` or `unsupported_grant_type` with
+//!   400). An expired token gets 401 `TOKEN_EXPIRED` from the API.
 //! - **Notifications**, sent for real to a session's notification endpoint for each
 //!   subscribed topic as the session changes, with the configured `Authorization` header. The
 //!   endpoint must be on 127.0.0.1, `::1` or `localhost`; unlike the real API, `http://` is
@@ -80,6 +88,7 @@ mod documents;
 mod error;
 mod log;
 mod notify;
+mod oauth;
 mod responses;
 mod schema;
 mod server;
@@ -110,6 +119,10 @@ pub const DEFAULT_SDK_ID: &str = "7f2a6c1e-5b3d-4e8f-9a0b-1c2d3e4f5a6b";
 /// How far a request's timestamp may be from the clock, unless
 /// [`Builder::timestamp_tolerance`] says otherwise.
 pub const DEFAULT_TIMESTAMP_TOLERANCE: Duration = Duration::from_secs(300);
+
+/// How long the tokens of the token endpoint are valid, unless [`Builder::token_lifetime`]
+/// says otherwise.
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 
 /// The spec this crate was built with.
 pub(crate) const EMBEDDED_SPEC: &str = include_str!("../../spec/idv.yaml");
@@ -181,6 +194,8 @@ pub struct Stats {
     pub unauthorized: u64,
     /// Requests refused because their nonce had been used before.
     pub replayed_nonces: u64,
+    /// Tokens the token endpoint issued.
+    pub tokens_issued: u64,
 }
 
 /// Configures an [`Emulator`]; from [`Emulator::builder`].
@@ -192,6 +207,7 @@ pub struct Builder {
     spec: Option<String>,
     port: u16,
     check_responses: bool,
+    token_lifetime: Duration,
 }
 
 impl Builder {
@@ -207,6 +223,16 @@ impl Builder {
     #[must_use]
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.bearer_token = Some(token.into());
+        self
+    }
+
+    /// How long the tokens the token endpoint issues are valid, in whole seconds, at least
+    /// one (default [`DEFAULT_TOKEN_LIFETIME`]). They expire by the sessions' clock, which
+    /// [`Emulator::advance`] moves: a test sees a token refreshed in seconds with a short
+    /// lifetime, or at once by advancing the clock.
+    #[must_use]
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.token_lifetime = lifetime;
         self
     }
 
@@ -275,15 +301,6 @@ impl Builder {
         let bearer_token = self
             .bearer_token
             .unwrap_or_else(|| format!("idv-emulator-{}", uuid::Uuid::new_v4().simple()));
-        let app = App::new(
-            self.sdk_id,
-            public_key,
-            bearer_token,
-            self.tolerance,
-            spec,
-            responses,
-        );
-        let app = Arc::new(app);
         let bind = |source| StartError::Bind {
             port: self.port,
             source,
@@ -292,6 +309,16 @@ impl Builder {
             .await
             .map_err(bind)?;
         let addr = listener.local_addr().map_err(bind)?;
+        let app = App::new(
+            self.sdk_id,
+            public_key,
+            bearer_token,
+            self.tolerance,
+            spec,
+            responses,
+        )
+        .with_tokens(auth_url(addr), self.token_lifetime);
+        let app = Arc::new(app);
         // Replies go out as soon as they are written, as from a real API server.
         let listener = listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
@@ -370,6 +397,7 @@ impl Emulator {
             spec: None,
             port: 0,
             check_responses: true,
+            token_lifetime: DEFAULT_TOKEN_LIFETIME,
         }
     }
 
@@ -386,6 +414,15 @@ impl Emulator {
     /// The sandbox base URL, e.g. `http://127.0.0.1:41234/sandbox/idverify/v1`.
     pub fn sandbox_url(&self) -> String {
         format!("http://{}/sandbox/idverify/v1", self.addr)
+    }
+
+    /// The URL of its auth service's token endpoint, e.g.
+    /// `http://127.0.0.1:41234/auth/v1/oauth/token`: where a client obtains tokens with a
+    /// client assertion (`idv_api::TokenSource`), as from Yoti's
+    /// `https://auth.api.yoti.com/v1/oauth/token`. Its path ends in `/v1/oauth/token` as Yoti's
+    /// does.
+    pub fn auth_url(&self) -> &str {
+        &self.app.auth_url
     }
 
     /// The SDK id of the emulator's application.
@@ -444,8 +481,9 @@ impl Emulator {
         id
     }
 
-    /// Moves the sessions' clock forward: TTLs count down and checks held back by
-    /// `async_report_delay` complete, without waiting. Authentication keeps the real clock.
+    /// Moves the sessions' clock forward: TTLs count down, checks held back by
+    /// `async_report_delay` complete, and the token endpoint's tokens expire, without waiting.
+    /// Authentication (request timestamps, client assertions) keeps the real clock.
     pub fn advance(&self, by: Duration) {
         self.app.advance(by);
     }
@@ -463,8 +501,14 @@ impl Emulator {
             authenticated: self.app.authenticated.load(Ordering::Relaxed),
             unauthorized: self.app.unauthorized.load(Ordering::Relaxed),
             replayed_nonces: self.app.replayed.load(Ordering::Relaxed),
+            tokens_issued: self.app.tokens_issued.load(Ordering::Relaxed),
         }
     }
+}
+
+/// The token endpoint's URL on `addr`.
+fn auth_url(addr: SocketAddr) -> String {
+    format!("http://{addr}{}", oauth::TOKEN_PATH)
 }
 
 /// The `POST /sessions` payload behind [`Emulator::demo_session`].

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo run -p idv-emulator -- [--port PORT] [--demo-session] [--no-response-check]
+//!     [--token-lifetime SECONDS]
 //! ```
 
 use std::process::ExitCode;
@@ -9,12 +10,16 @@ use std::process::ExitCode;
 use idv_emulator::Emulator;
 
 const USAGE: &str = "usage: idv-emulator [--port PORT] [--demo-session] [--no-response-check]
+                   [--token-lifetime SECONDS]
 
 Runs the local Yoti IDV emulator on 127.0.0.1 until stopped (Ctrl-C).
   --port PORT           listen on PORT (default: any free port)
   --demo-session        also create a complete session and print its id
   --no-response-check   do not check responses against the spec (by default one that fails
-                        is answered with 500 and logged)";
+                        is answered with 500 and logged)
+  --token-lifetime SECONDS
+                        how long the tokens of the token endpoint (auth URL) are valid
+                        (default 3600)";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -30,6 +35,7 @@ async fn main() -> ExitCode {
     let mut port = 0;
     let mut demo = false;
     let mut check_responses = true;
+    let mut token_lifetime = idv_emulator::DEFAULT_TOKEN_LIFETIME;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -39,6 +45,12 @@ async fn main() -> ExitCode {
             },
             "--demo-session" => demo = true,
             "--no-response-check" => check_responses = false,
+            "--token-lifetime" => match args.next().and_then(|s| s.parse().ok()) {
+                Some(seconds) if seconds > 0 => {
+                    token_lifetime = std::time::Duration::from_secs(seconds);
+                }
+                _ => return usage("--token-lifetime needs a number of seconds, at least 1"),
+            },
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -48,7 +60,8 @@ async fn main() -> ExitCode {
     }
     let builder = Emulator::builder()
         .port(port)
-        .check_responses(check_responses);
+        .check_responses(check_responses)
+        .token_lifetime(token_lifetime);
     let emulator = match builder.start().await {
         Ok(emulator) => emulator,
         Err(error) => {
@@ -62,6 +75,11 @@ async fn main() -> ExitCode {
     println!("SDK id:       {}", emulator.sdk_id());
     println!("key file:     {}", emulator.key_path().display());
     println!("bearer token: {}", emulator.bearer_token());
+    println!(
+        "auth URL:     {}  (YOTI_AUTH_URL; tokens valid {} s)",
+        emulator.auth_url(),
+        token_lifetime.as_secs()
+    );
     if demo {
         println!("demo session: {}", emulator.demo_session());
     }
@@ -69,7 +87,12 @@ async fn main() -> ExitCode {
     let key = emulator.key_path().display().to_string();
     println!(
         "{}",
-        sdk_settings(&emulator.sandbox_url(), emulator.sdk_id(), &key)
+        sdk_settings(
+            &emulator.sandbox_url(),
+            emulator.auth_url(),
+            emulator.sdk_id(),
+            &key
+        )
     );
     std::future::pending::<()>().await;
     ExitCode::SUCCESS
@@ -79,7 +102,9 @@ async fn main() -> ExitCode {
 /// reads `YOTI_IDV_API_URL` when it loads, Python's `yoti` reads `YOTI_DOC_SCAN_API_URL` when
 /// imported, Java reads the `yoti.docs.url` system property, Go, PHP and .NET read
 /// `YOTI_DOC_SCAN_API_URL`; the sandbox clients take their URL in code (or Java's property).
-fn sdk_settings(url: &str, sdk_id: &str, key: &str) -> String {
+/// Java's `yoti-sdk-auth` reads the `yoti.auth.url` property and PHP's `Yoti\Auth`
+/// `YOTI_AUTH_URL`, as `idv_api::TokenSource` does.
+fn sdk_settings(url: &str, auth_url: &str, sdk_id: &str, key: &str) -> String {
     format!(
         "Point the official SDKs at the emulator (SDK id {sdk_id}, key file {key}):
   Node, yoti:                 YOTI_IDV_API_URL={url}  or  new IDVClient(sdkId, pem, {{ apiUrl: '{url}' }})
@@ -90,6 +115,10 @@ fn sdk_settings(url: &str, sdk_id: &str, key: &str) -> String {
   Go, yoti-go-sdk/v3:         YOTI_DOC_SCAN_API_URL={url}  or  client.OverrideAPIURL(\"{url}\"); sandbox: sandbox.Client{{BaseURL: \"{url}\", ...}}
   PHP, yoti/yoti-php-sdk:     YOTI_DOC_SCAN_API_URL={url}  or  new DocScanClient($sdkId, $pem, ['api.url' => '{url}'])
   .NET, Yoti:                 YOTI_DOC_SCAN_API_URL={url}  or  new DocScanClient(sdkId, keyPair, httpClient, new Uri(\"{url}\"))
+Authentication tokens, from the token endpoint:
+  Rust, idv-api TokenSource:  YOTI_AUTH_URL={auth_url}  or  .with_auth_url(\"{auth_url}\")
+  Java, yoti-sdk-auth:        java -Dyoti.auth.url={auth_url} ...
+  PHP, Yoti\\Auth:             YOTI_AUTH_URL={auth_url}
 Without its setting an SDK calls the real Yoti API, signed with this test key.
 Never use the key file for anything real: it is the workspace's published test key."
     )

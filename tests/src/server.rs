@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 
 use crate::auth::{Nonces, authenticate, wall_clock};
 use crate::error::{ApiError, json_errors, not_found};
+use crate::oauth::Tokens;
 use crate::responses::{Responses, is_json};
 use crate::schema::{FieldError, Spec};
 use crate::sessions::{Content, Session, Store, generated};
@@ -43,6 +44,12 @@ pub(crate) struct App {
     pub(crate) authenticated: AtomicU64,
     pub(crate) unauthorized: AtomicU64,
     pub(crate) replayed: AtomicU64,
+    /// The token endpoint's URL: what a client assertion's `aud` must be.
+    pub(crate) auth_url: String,
+    /// How long the tokens it issues are valid, on the sessions' clock.
+    pub(crate) token_lifetime: Duration,
+    pub(crate) tokens: Mutex<Tokens>,
+    pub(crate) tokens_issued: AtomicU64,
 }
 
 impl App {
@@ -68,6 +75,19 @@ impl App {
             authenticated: AtomicU64::new(0),
             unauthorized: AtomicU64::new(0),
             replayed: AtomicU64::new(0),
+            auth_url: String::new(),
+            token_lifetime: crate::DEFAULT_TOKEN_LIFETIME,
+            tokens: Mutex::default(),
+            tokens_issued: AtomicU64::new(0),
+        }
+    }
+
+    /// The same, with a token endpoint at `auth_url` that issues tokens valid for `lifetime`.
+    pub(crate) fn with_tokens(self, auth_url: String, lifetime: Duration) -> App {
+        App {
+            auth_url,
+            token_lifetime: lifetime,
+            ..self
         }
     }
 
@@ -213,6 +233,11 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         );
     let auth = middleware::from_fn_with_state(app.clone(), authenticate);
     let log = middleware::from_fn(crate::log::log_request);
+    // The auth service answers in OAuth's terms, not the API's: its errors are not `ApiError`s,
+    // and its responses are not in the spec. So it is merged in after those layers.
+    let oauth = Router::new()
+        .route(crate::oauth::TOKEN_PATH, post(crate::oauth::token))
+        .route_layer(log.clone());
     Router::new()
         .nest(
             "/idverify/v1",
@@ -225,6 +250,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .fallback(not_found)
         .layer(middleware::map_response(json_errors))
         .layer(middleware::from_fn_with_state(app.clone(), check_response))
+        .merge(oauth)
         .with_state(app)
 }
 
