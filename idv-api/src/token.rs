@@ -163,13 +163,13 @@ impl TokenSource {
                 reason: "none was given".into(),
             });
         }
-        for (i, scope) in scopes.iter().enumerate() {
+        for scope in &scopes {
             let valid = |c: char| c.is_ascii_graphic() && c != '"' && c != '\\';
             if scope.is_empty() || !scope.chars().all(valid) {
                 return Err(ClientError::Scopes {
                     reason: format!(
-                        "scope {i} is empty or has a character other than printable ASCII \
-                         without `\"` or `\\` (spaces included: give each scope on its own)"
+                        "the scope {scope:?} is empty or has a space, a `\"`, a `\\` or a \
+                         character that is not printable ASCII (give each scope on its own)"
                     ),
                 });
             }
@@ -525,7 +525,10 @@ fn hint(error: &str) -> &'static str {
         "invalid_client" => {
             " (check the SDK id, and that the key is the application's PEM key from the Yoti Hub)"
         }
-        "invalid_grant" => " (check that this machine's clock is right)",
+        "invalid_grant" => {
+            " (check that this machine's clock is right, and that the auth URL is the token \
+             endpoint's own)"
+        }
         "invalid_scope" => " (check the scopes: use those Yoti gave your application)",
         _ => "",
     }
@@ -735,7 +738,12 @@ mod tests {
              application)"
         );
         let err = TokenSource::new("id", key(), ["a", "b c"]).unwrap_err();
-        assert!(err.to_string().contains("scope 1 is empty or has"), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "the token scopes are not usable: the scope \"b c\" is empty or has a space, a \
+             `\"`, a `\\` or a character that is not printable ASCII (give each scope on its \
+             own) (use the scopes Yoti gave your application)"
+        );
         let source = TokenSource::new("id", key(), ["a"]).unwrap();
         let err = source
             .with_auth_url("ftp://auth.example/token")
