@@ -41,6 +41,11 @@ impl BearerToken {
         value.set_sensitive(true);
         Ok(BearerToken(value))
     }
+
+    /// The `Authorization` header value, `Bearer <token>`, marked sensitive.
+    pub(crate) fn header_value(&self) -> HeaderValue {
+        self.0.clone()
+    }
 }
 
 /// Why a bearer token cannot be used.
@@ -75,6 +80,23 @@ struct OutsideBase {
     base: String,
 }
 
+/// Refuses a request whose URL is not under `base`, by the signer's rule: the same scheme,
+/// host and port, and a path under the base's. A token goes nowhere else.
+pub(crate) fn check_under(
+    base: &reqwest::Url,
+    request: &reqwest::Request,
+) -> reqwest_middleware::Result<()> {
+    if idv_signing::path_under(base, request.url()).is_some() {
+        return Ok(());
+    }
+    let mut url = request.url().clone();
+    url.set_query(None);
+    Err(reqwest_middleware::Error::middleware(OutsideBase {
+        url: url.to_string(),
+        base: base.to_string(),
+    }))
+}
+
 #[async_trait::async_trait]
 impl Middleware for Bearer {
     async fn handle(
@@ -83,18 +105,10 @@ impl Middleware for Bearer {
         extensions: &mut http::Extensions,
         next: reqwest_middleware::Next<'_>,
     ) -> reqwest_middleware::Result<reqwest::Response> {
-        // The signer's rule: the same scheme, host and port, and a path under the base's.
-        if idv_signing::path_under(&self.base_url, request.url()).is_none() {
-            let mut url = request.url().clone();
-            url.set_query(None);
-            return Err(reqwest_middleware::Error::middleware(OutsideBase {
-                url: url.to_string(),
-                base: self.base_url.to_string(),
-            }));
-        }
+        check_under(&self.base_url, &request)?;
         request
             .headers_mut()
-            .insert(AUTHORIZATION, self.token.0.clone());
+            .insert(AUTHORIZATION, self.token.header_value());
         next.run(request, extensions).await
     }
 }

@@ -77,6 +77,12 @@ impl<E> Error<E> {
         self.middleware_error()?.signing_error()
     }
 
+    /// The token source's error that stopped the request before it was sent, when a client
+    /// built with a [`TokenSource`](crate::TokenSource) could obtain no token.
+    pub fn token_error(&self) -> Option<&crate::TokenError> {
+        self.middleware_error()?.token_error()
+    }
+
     /// The raw body of a response that could not be read as the operation documents it.
     /// It may contain personal data: handle it as such.
     pub fn body(&self) -> Option<&Bytes> {

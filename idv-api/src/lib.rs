@@ -3,7 +3,9 @@
 //!
 //! Every operation is a method on [`Client`] that returns a builder: set its parameters, then
 //! `send()`. Request and response types are in [`types`]; every request is signed by
-//! [`idv_signing`], byte-identical to the official SDKs.
+//! [`idv_signing`], byte-identical to the official SDKs, or carries a bearer token: one Yoti
+//! issued ([`Client::with_bearer_token`]), or those a [`TokenSource`] obtains and refreshes
+//! ([`Client::with_token_source`]).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -38,6 +40,7 @@ pub mod sandbox;
 mod generated;
 mod error;
 mod results;
+mod token;
 mod trace;
 
 /// The README's examples, compiled as doctests.
@@ -79,6 +82,7 @@ pub use bearer::{BearerToken, BearerTokenError};
 pub use error::{Error, InvalidResponse, PathParameterError, path_segment};
 pub use generated::*;
 pub use idv_signing;
+pub use token::{AUTH_URL, AUTH_URL_ENV, TokenError, TokenSource};
 
 use bytes::Bytes;
 use futures_util::TryStreamExt;
@@ -232,20 +236,55 @@ impl Client {
         base_url: &str,
         token: BearerToken,
     ) -> Result<ClientBuilder, ClientError> {
-        let bad = |reason: &str| ClientError::BaseUrl {
-            url: base_url.to_string(),
-            reason: reason.to_string(),
-        };
-        let url = reqwest::Url::parse(base_url).map_err(|e| bad(&e.to_string()))?;
-        if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
-            return Err(bad("it is not an http or https URL"));
-        }
-        if url.query().is_some() || url.fragment().is_some() {
-            return Err(bad("it has a query or a fragment"));
-        }
         Ok(ClientBuilder::new(Auth::Bearer(bearer::Bearer {
             token,
-            base_url: url,
+            base_url: parse_base_url(base_url)?,
+        })))
+    }
+
+    /// A client for `base_url` that authenticates with Yoti authentication tokens from
+    /// `source`: it obtains one on the first request, sends it as `Authorization: Bearer`
+    /// (no `sdkId`, `nonce`, `timestamp` or signature), reuses it, and obtains the next before
+    /// it expires. Requests that need a new token at the same time share one request for it. A
+    /// 401 on a token that was not just obtained is retried once, with a new one.
+    ///
+    /// A request for which no token could be obtained is not sent: it fails with
+    /// [`Error::NotSent`], and [`Error::token_error`] says why.
+    ///
+    /// # Errors
+    ///
+    /// [`ClientError::BaseUrl`] when the base URL is not an `http` or `https` URL, and
+    /// [`ClientError::Http`] when the HTTP client cannot be built.
+    ///
+    /// ```no_run
+    /// use idv_api::idv_signing::SigningKey;
+    /// use idv_api::{Client, TokenSource};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let key = SigningKey::from_pem_file("keys/my-app.pem")?;
+    /// let tokens = TokenSource::new("my-sdk-id", key, ["your:scope"])?;
+    /// let client = Client::with_token_source(idv_api::PRODUCTION_URL, tokens)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_token_source(base_url: &str, source: TokenSource) -> Result<Self, ClientError> {
+        Self::token_builder(base_url, source)?.build()
+    }
+
+    /// A [`ClientBuilder`] that authenticates with tokens from `source`, as
+    /// [`Client::with_token_source`] does, to add middleware or bring your own
+    /// `reqwest::Client`. The token is sent only to URLs under `base_url`.
+    ///
+    /// # Errors
+    ///
+    /// [`ClientError::BaseUrl`] when the base URL is not an `http` or `https` URL.
+    pub fn token_builder(
+        base_url: &str,
+        source: TokenSource,
+    ) -> Result<ClientBuilder, ClientError> {
+        Ok(ClientBuilder::new(Auth::Token(token::TokenAuth {
+            source,
+            base_url: parse_base_url(base_url)?,
         })))
     }
 
@@ -301,6 +340,22 @@ impl Client {
     }
 }
 
+/// A base URL for a client that sends a token, checked.
+fn parse_base_url(base_url: &str) -> Result<reqwest::Url, ClientError> {
+    let bad = |reason: &str| ClientError::BaseUrl {
+        url: base_url.to_string(),
+        reason: reason.to_string(),
+    };
+    let url = reqwest::Url::parse(base_url).map_err(|e| bad(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
+        return Err(bad("it is not an http or https URL"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("it has a query or a fragment"));
+    }
+    Ok(url)
+}
+
 fn env_var(name: &'static str) -> Result<String, ClientError> {
     match std::env::var(name) {
         Ok(value) if !value.trim().is_empty() => Ok(value),
@@ -323,14 +378,16 @@ pub const DEFAULT_JSON_LIMIT: usize = 10 * 1024 * 1024;
 /// The operation whose response is streamed, and so has no overall deadline.
 const STREAMED_OPERATION: &str = "get_media_content";
 
-/// How a [`Client`] authenticates: it signs, or sends a bearer token.
+/// How a [`Client`] authenticates: it signs, sends a bearer token, or sends the tokens of a
+/// token source.
 enum Auth {
     Signed(Signer),
     Bearer(bearer::Bearer),
+    Token(token::TokenAuth),
 }
 
-/// Builds a [`Client`]: how it authenticates (a signer or a bearer token), the middleware in
-/// front of that, and the HTTP client.
+/// Builds a [`Client`]: how it authenticates (a signer, a bearer token or a token source), the
+/// middleware in front of that, and the HTTP client.
 pub struct ClientBuilder {
     auth: Auth,
     middleware: Vec<Arc<dyn Middleware>>,
@@ -349,6 +406,9 @@ impl std::fmt::Debug for ClientBuilder {
             Auth::Bearer(bearer) => f
                 .field("bearer_token", &bearer.token)
                 .field("base_url", &bearer.base_url),
+            Auth::Token(tokens) => f
+                .field("token_source", &tokens.source)
+                .field("base_url", &tokens.base_url),
         }
         .field("middleware", &self.middleware.len())
         .field("connect_timeout", &self.connect_timeout)
@@ -372,9 +432,9 @@ impl ClientBuilder {
         }
     }
 
-    /// Adds a middleware in front of the signer (or the bearer token). Middleware run in the
-    /// order added, and the signer always runs last, so every attempt a retry middleware
-    /// makes is signed afresh.
+    /// Adds a middleware in front of the signer (or the bearer token, or the token source).
+    /// Middleware run in the order added, and the signer always runs last, so every attempt a
+    /// retry middleware makes is signed afresh.
     pub fn with<M: Middleware>(mut self, middleware: M) -> Self {
         self.middleware.push(Arc::new(middleware));
         self
@@ -434,6 +494,7 @@ impl ClientBuilder {
         let (base_url, last): (String, Arc<dyn Middleware>) = match self.auth {
             Auth::Signed(signer) => (signer.base_url().to_string(), Arc::new(Sign(signer))),
             Auth::Bearer(bearer) => (bearer.base_url.to_string(), Arc::new(bearer)),
+            Auth::Token(tokens) => (tokens.base_url.to_string(), Arc::new(tokens)),
         };
         let base_url = base_url.trim_end_matches('/');
         let stack = self
@@ -480,6 +541,22 @@ pub enum ClientError {
     /// The bearer token is not usable.
     #[error(transparent)]
     BearerToken(#[from] BearerTokenError),
+    /// The scopes given to a [`TokenSource`] are not usable.
+    #[error(
+        "the token scopes are not usable: {reason} (use the scopes Yoti gave your application)"
+    )]
+    Scopes {
+        /// What is wrong with them.
+        reason: String,
+    },
+    /// The token endpoint's URL given to a [`TokenSource`] is not usable.
+    #[error("invalid auth URL `{url}`: {reason} (expected e.g. `{AUTH_URL}`)")]
+    AuthUrl {
+        /// The URL that was given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The base URL given with a bearer token is not usable.
     #[error(
         "invalid base URL `{url}`: {reason} (expected e.g. `https://api.yoti.com/idverify/v1`)"
@@ -542,7 +619,11 @@ impl ClientHooks<Transport> for Client {
                 let refusal = signing
                     .as_deref()
                     .or_else(|| error::find(Some(error.as_ref())));
-                call.finish(&extensions, trace::Outcome::Refused(refusal));
+                let outcome = match (refusal, error::find(Some(error.as_ref()))) {
+                    (None, Some(token)) => trace::Outcome::NoToken(token),
+                    _ => trace::Outcome::Refused(refusal),
+                };
+                call.finish(&extensions, outcome);
                 let error = MiddlewareError {
                     operation,
                     error,
@@ -574,6 +655,11 @@ impl MiddlewareError {
     /// The middleware's error.
     pub fn get_ref(&self) -> &anyhow::Error {
         &self.error
+    }
+
+    /// The token source's error, when no token could be obtained for the request.
+    pub fn token_error(&self) -> Option<&TokenError> {
+        error::find(Some(self.error.as_ref()))
     }
 
     /// The signing error, when the signer stopped the request.

@@ -15,7 +15,7 @@
 //! | `response` | DEBUG | `status` |
 //! | `error status` | INFO | `status` |
 //! | `retrying` | INFO | `attempt`, and `previous_status` or `previous_error` |
-//! | `refused before sending` | WARN | `refused_by` (`signer` or `middleware`), `reason` |
+//! | `refused before sending` | WARN | `refused_by` (`signer`, `token source` or `middleware`), `reason` |
 //! | `request failed` | WARN | `error` (`timeout`, `connect`, `body`, `decode`, `request`, `other`) |
 //! | `a middleware failed the call after the response` | WARN | `status` |
 //! | `token refreshed` | INFO | `expires_in_s` |
@@ -54,6 +54,8 @@ pub(crate) enum Outcome<'a> {
     /// A middleware stopped the request before it was sent; the signer's error when it was
     /// the signer.
     Refused(Option<&'a SignError>),
+    /// No token could be obtained for the request, so it was not sent.
+    NoToken(&'a crate::TokenError),
 }
 
 #[cfg(feature = "tracing")]
@@ -65,7 +67,6 @@ pub(crate) use off::{Call, attempt_counter};
 /// Says that a token source fetched a new token, valid for `expires_in` when it says so.
 /// Token sources call this after each refresh. Never pass the token itself: nothing of it
 /// goes in the event.
-#[allow(dead_code)] // Until the first token source calls it.
 pub(crate) fn token_refreshed(expires_in: Option<Duration>) {
     let expires_in_s = expires_in.map(|d| d.as_secs());
     #[cfg(feature = "tracing")]
@@ -135,6 +136,7 @@ mod on {
                 (Outcome::Status(status), _) => End::Status(status.as_u16()),
                 (Outcome::Failed(error), _) => End::Failed(failure(error)),
                 (Outcome::Refused(Some(signing)), _) => End::Refused("signer", refusal(signing)),
+                (Outcome::NoToken(error), _) => End::Refused("token source", no_token(error)),
                 (Outcome::Refused(None), Some(Last::Failed(kind))) if kind != REFUSED => {
                     End::Failed(kind)
                 }
@@ -256,6 +258,19 @@ mod on {
             "request"
         } else {
             "other"
+        }
+    }
+
+    /// A fixed phrase for why no token came: the messages quote the URL and the service.
+    fn no_token(error: &crate::TokenError) -> &'static str {
+        use crate::TokenError;
+        match error {
+            TokenError::Refused { .. } => "the auth service refused the token request",
+            TokenError::Status { .. } | TokenError::InvalidResponse { .. } => {
+                "the auth service gave no usable token"
+            }
+            TokenError::Transport { .. } => "the auth service could not be reached",
+            TokenError::Signing(_) => "the client assertion could not be signed",
         }
     }
 

@@ -302,7 +302,7 @@ fn the_sandbox_s_document_fields_and_id_photo_are_hidden() {
 }
 
 #[test]
-fn hand_written_types_hide_tokens_faces_and_bodies() {
+fn hand_written_types_hide_tokens_keys_faces_and_bodies() {
     let face = FaceCaptureImage::new("image/jpeg", b"FACE-IMAGE-BYTES-3e1f").unwrap();
     assert_redacted(
         "FaceCaptureImage",
@@ -323,6 +323,17 @@ fn hand_written_types_hide_tokens_faces_and_bodies() {
         &token,
         &["bearer-secret-2f6d"],
         &["BearerToken"],
+    );
+    // A token source holds the application's key: its Debug shows the settings only.
+    let pem = include_str!("../../idv-signing/tests/data/test-rsa2048-pkcs1.pem");
+    let key = idv_api::idv_signing::SigningKey::from_pem(pem).unwrap();
+    let source = idv_api::TokenSource::new("sdk-0005", key, ["scope:0005"]).unwrap();
+    let key_line = pem.lines().nth(1).unwrap();
+    assert_redacted(
+        "TokenSource",
+        &source,
+        &[key_line, "PRIVATE"],
+        &["sdk-0005", "scope:0005", "auth_url"],
     );
     let error: BearerTokenError = BearerToken::new("bearer secret").unwrap_err();
     assert_redacted(

@@ -655,3 +655,77 @@ async fn a_failed_connection_is_a_kind_of_failure_and_never_the_url() {
         }
     }
 }
+
+/// A client on tokens: each token obtained is an event with its lifetime, a token refused is
+/// a refusal by the token source, and neither the client nor the emulator records a token or
+/// an assertion.
+#[tokio::test(flavor = "current_thread")]
+async fn tokens_are_traced_by_their_lifetime_and_never_shown() {
+    let capture = Capture::default();
+    let _default =
+        tracing::subscriber::set_default(tracing_subscriber::registry().with(capture.clone()));
+    let emulator = Emulator::start().await.unwrap();
+    let source = |key: &str| {
+        let key = idv_api::idv_signing::SigningKey::from_pem(key).unwrap();
+        idv_api::TokenSource::new(emulator.sdk_id(), key, ["a:scope"])
+            .unwrap()
+            .with_auth_url(emulator.auth_url())
+            .unwrap()
+    };
+    let client = Client::with_token_source(&emulator.sandbox_url(), source(common::KEY)).unwrap();
+    client.get_supported_documents().send().await.unwrap();
+    // The token expires on the emulator's clock: a 401, then a new token.
+    emulator.advance(Duration::from_secs(3600));
+    client.get_supported_documents().send().await.unwrap();
+    let other = include_str!("../../tests/tests/data/other-rsa2048.pem");
+    let refused = Client::with_token_source(&emulator.sandbox_url(), source(other)).unwrap();
+    let error = refused.get_supported_documents().send().await.unwrap_err();
+    assert_eq!(
+        error.token_error().and_then(|e| e.oauth_error()),
+        Some("invalid_client")
+    );
+    assert_eq!(emulator.stats().tokens_issued, 2);
+
+    let captured = capture.0.lock().unwrap().clone();
+    let message = |e: &Captured| e.fields.get("message").cloned().unwrap_or_default();
+    let ours: Vec<&Captured> = captured
+        .iter()
+        .filter(|c| c.kind == "event" && c.target == "idv_api")
+        .collect();
+    let refreshed: Vec<&String> = ours
+        .iter()
+        .filter(|e| message(e) == "token refreshed")
+        .map(|e| &e.fields["expires_in_s"])
+        .collect();
+    assert_eq!(refreshed, ["3600", "3600"], "{ours:#?}");
+    let refusal = ours
+        .iter()
+        .find(|e| message(e) == "refused before sending")
+        .expect("the refused call's event");
+    assert_eq!(refusal.fields["refused_by"], "token source");
+    assert_eq!(
+        refusal.fields["reason"],
+        "the auth service refused the token request"
+    );
+    // The emulator logs each token request by its route, status and OAuth error code.
+    let token_log = |status: &str, code: Option<&str>| {
+        captured.iter().any(|c| {
+            c.target.starts_with("idv_emulator")
+                && c.fields.get("route").map(String::as_str) == Some("/auth/v1/oauth/token")
+                && c.fields.get("status").map(String::as_str) == Some(status)
+                && c.fields.get("code").map(String::as_str) == code
+        })
+    };
+    assert!(token_log("200", None), "{captured:#?}");
+    assert!(token_log("401", Some("invalid_client")), "{captured:#?}");
+
+    // The emulator's tokens start `idv-emulator-at-`, and a JWT's header and claims `eyJ`
+    // (base64url of `{"`): neither is anywhere, nor is the key.
+    let key_line = common::KEY.lines().nth(1).unwrap();
+    for record in &captured {
+        let text = format!("{record:?}");
+        for needle in ["idv-emulator-at-", "eyJ", "Bearer", key_line] {
+            assert!(!text.contains(needle), "`{needle}` in {record:?}");
+        }
+    }
+}

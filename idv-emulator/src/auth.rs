@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::api::oauth::TokenState;
 use crate::error::ApiError;
 use crate::server::{App, MAX_BODY};
 
@@ -148,8 +149,9 @@ impl App {
 }
 
 impl App {
-    /// Checks an `Authorization` header: it must be `Bearer` and the token this emulator
-    /// issued. A request with one is not checked for a signature (the Java SDK's bearer
+    /// Checks an `Authorization` header: it must be `Bearer` and the token printed in the
+    /// banner, or one that the token endpoint ([`crate::api::oauth`]) issued and that has not
+    /// expired. A request with one is not checked for a signature (the Java SDK's bearer
     /// authentication sends none).
     fn authenticate_bearer(&self, authorization: &[u8]) -> Result<(), ApiError> {
         let refuse = |code: &'static str, message: &str| {
@@ -167,13 +169,22 @@ impl App {
                 "the Authorization header is not `Bearer <token>`",
             ));
         }
-        if token.trim_ascii() != self.bearer_token.as_bytes() {
-            return Err(refuse(
-                "INVALID_TOKEN",
-                "the bearer token is not the one this emulator issued (printed in its banner)",
-            ));
+        let token = token.trim_ascii();
+        if token == self.bearer_token.as_bytes() {
+            return Ok(());
         }
-        Ok(())
+        match self.token_state(token) {
+            TokenState::Valid => Ok(()),
+            TokenState::Expired => Err(refuse(
+                "TOKEN_EXPIRED",
+                "the bearer token has expired: get a new one from the token endpoint",
+            )),
+            TokenState::Unknown => Err(refuse(
+                "INVALID_TOKEN",
+                "the bearer token is neither the one printed in the banner nor one that this \
+                 emulator's token endpoint issued",
+            )),
+        }
     }
 }
 

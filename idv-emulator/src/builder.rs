@@ -14,8 +14,8 @@ use crate::schema::Spec;
 use crate::server::App;
 use crate::sessions::Ids;
 use crate::{
-    DEFAULT_SDK_ID, DEFAULT_TIMESTAMP_TOLERANCE, EMBEDDED_SPEC, Emulator, KEY_FILE, PRIVATE_KEY,
-    PUBLIC_KEY, SPEC_ENV, StartError, api, control,
+    DEFAULT_SDK_ID, DEFAULT_TIMESTAMP_TOLERANCE, DEFAULT_TOKEN_LIFETIME, EMBEDDED_SPEC, Emulator,
+    KEY_FILE, PRIVATE_KEY, PUBLIC_KEY, SPEC_ENV, StartError, api, control,
 };
 
 /// Configures an [`Emulator`]; from [`Emulator::builder`].
@@ -30,6 +30,7 @@ pub struct Builder {
     port: u16,
     check_responses: bool,
     pub(crate) control: control::Settings,
+    token_lifetime: Duration,
 }
 
 impl Builder {
@@ -45,6 +46,7 @@ impl Builder {
             port: 0,
             check_responses: true,
             control: control::Settings::default(),
+            token_lifetime: DEFAULT_TOKEN_LIFETIME,
         }
     }
 
@@ -70,6 +72,16 @@ impl Builder {
     #[must_use]
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.bearer_token = Some(token.into());
+        self
+    }
+
+    /// How long the tokens the token endpoint issues are valid, in whole seconds, at least
+    /// one (default [`DEFAULT_TOKEN_LIFETIME`]). They expire by the sessions' clock, which
+    /// [`Emulator::advance`] moves: a test sees a token refreshed in seconds with a short
+    /// lifetime, or at once by advancing the clock.
+    #[must_use]
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.token_lifetime = lifetime;
         self
     }
 
@@ -149,17 +161,6 @@ impl Builder {
         let bearer_token = self
             .bearer_token
             .unwrap_or_else(|| format!("idv-emulator-{}", ids.next_uuid().simple()));
-        let app = App::new(
-            self.sdk_id,
-            public_key,
-            bearer_token,
-            self.tolerance,
-            compiled.spec.clone(),
-            responses,
-            ids,
-            control::Control::new(control, &compiled.doc),
-        );
-        let app = Arc::new(app);
         let bind = |source| StartError::Bind {
             host: self.host,
             port: self.port,
@@ -169,6 +170,21 @@ impl Builder {
             .await
             .map_err(bind)?;
         let addr = listener.local_addr().map_err(bind)?;
+        let app = App::new(
+            self.sdk_id,
+            public_key,
+            bearer_token,
+            self.tolerance,
+            compiled.spec.clone(),
+            responses,
+            ids,
+            control::Control::new(control, &compiled.doc),
+        )
+        .with_tokens(
+            format!("http://{addr}{}", api::oauth::TOKEN_PATH),
+            self.token_lifetime,
+        );
+        let app = Arc::new(app);
         // Replies go out as soon as they are written, as from a real API server.
         let listener = listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);

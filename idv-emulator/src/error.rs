@@ -99,7 +99,7 @@ pub(crate) async fn json_errors(response: Response) -> Response {
 
 pub(crate) async fn not_found(method: Method, uri: Uri) -> ApiError {
     let message = format!(
-        "no operation {method} {}: the API is under /idverify/v1 and /sandbox/idverify/v1, and the response-config operations only under the sandbox",
+        "no operation {method} {}: the API is under /idverify/v1 and /sandbox/idverify/v1, and the response-config operations only under the sandbox; the token endpoint is POST /auth/v1/oauth/token",
         uri.path()
     );
     ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", message)

@@ -12,7 +12,15 @@
 //!   which. Timestamps may be Unix seconds (as the API reference says) or milliseconds (as the
 //!   official SDKs send), and `GET /supported-documents` needs no `sdkId` (the official SDKs
 //!   send none). Instead of a signature, `Authorization: Bearer` with the token the emulator
-//!   issued ([`Emulator::bearer_token`]) is accepted.
+//!   printed ([`Emulator::bearer_token`]) is accepted, and so is one from its token endpoint.
+//! - **Authentication tokens**, as Yoti's auth service issues them: `POST` a client
+//!   assertion (a JWT signed `PS384` with the application's key) to [`Emulator::auth_url`], a
+//!   path ending in `/v1/oauth/token`, and get a bearer token valid for
+//!   [`Builder::token_lifetime`] on the sessions' clock. Any non-empty scope is accepted and
+//!   echoed. The assertion's signature, `iss`, `sub`, `aud`, `exp` and `jti` (never reused) are
+//!   checked, and each refusal is an RFC 6749 error (`invalid_client` with 401,
+//!   `invalid_grant`, `invalid_scope`, `invalid_request` or `unsupported_grant_type` with
+//!   400). An expired token gets 401 `TOKEN_EXPIRED` from the API.
 //! - **Notifications**, sent for real to a session's notification endpoint for each
 //!   subscribed topic as the session changes, with the configured `Authorization` header. The
 //!   endpoint must be on 127.0.0.1, `::1` or `localhost`; unlike the real API, `http://` is
@@ -113,6 +121,10 @@ pub const DEFAULT_SDK_ID: &str = "7f2a6c1e-5b3d-4e8f-9a0b-1c2d3e4f5a6b";
 /// [`Builder::timestamp_tolerance`] says otherwise.
 pub const DEFAULT_TIMESTAMP_TOLERANCE: Duration = Duration::from_secs(300);
 
+/// How long the tokens of the token endpoint are valid, unless [`Builder::token_lifetime`]
+/// says otherwise.
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+
 /// The spec this crate was built with: the workspace's `spec/idv.yaml`, copied into the crate
 /// by `cargo xtask generate` (`cargo xtask check` fails when the copy differs).
 pub(crate) const EMBEDDED_SPEC: &str = include_str!("../spec/idv.yaml");
@@ -188,6 +200,8 @@ pub struct Stats {
     pub unauthorized: u64,
     /// Requests refused because their nonce had been used before.
     pub replayed_nonces: u64,
+    /// Tokens the token endpoint issued.
+    pub tokens_issued: u64,
 }
 
 /// A running emulator. Dropping it stops the server.
@@ -257,6 +271,15 @@ impl Emulator {
         format!("http://{}/sandbox/idverify/v1", self.addr)
     }
 
+    /// The URL of its auth service's token endpoint, e.g.
+    /// `http://127.0.0.1:41234/auth/v1/oauth/token`: where a client obtains tokens with a
+    /// client assertion (`idv_api::TokenSource`), as from Yoti's
+    /// `https://auth.api.yoti.com/v1/oauth/token`. Its path ends in `/v1/oauth/token` as Yoti's
+    /// does.
+    pub fn auth_url(&self) -> &str {
+        &self.app.auth_url
+    }
+
     /// The SDK id of the emulator's application.
     pub fn sdk_id(&self) -> &str {
         &self.app.sdk_id
@@ -316,8 +339,9 @@ impl Emulator {
         id
     }
 
-    /// Moves the sessions' clock forward: TTLs count down and checks held back by
-    /// `async_report_delay` complete, without waiting. Authentication keeps the real clock.
+    /// Moves the sessions' clock forward: TTLs count down, checks held back by
+    /// `async_report_delay` complete, and the token endpoint's tokens expire, without waiting.
+    /// Authentication (request timestamps, client assertions) keeps the real clock.
     pub fn advance(&self, by: Duration) {
         self.app.advance(by);
     }
@@ -335,6 +359,7 @@ impl Emulator {
             authenticated: self.app.authenticated.load(Ordering::Relaxed),
             unauthorized: self.app.unauthorized.load(Ordering::Relaxed),
             replayed_nonces: self.app.replayed.load(Ordering::Relaxed),
+            tokens_issued: self.app.tokens_issued.load(Ordering::Relaxed),
         }
     }
 }

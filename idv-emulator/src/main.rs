@@ -38,6 +38,10 @@ struct Args {
     /// Also create a complete session and print its id.
     #[arg(long)]
     demo_session: bool,
+    /// How long the tokens of the token endpoint (the auth URL) are valid, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    token_lifetime: u64,
     /// Do not check responses against the spec (by default one that fails is answered with
     /// 500 and logged).
     #[arg(long)]
@@ -64,7 +68,8 @@ async fn main() -> ExitCode {
         .host(args.host)
         .port(args.port)
         .sdk_id(&args.sdk_id)
-        .check_responses(!args.no_response_check);
+        .check_responses(!args.no_response_check)
+        .token_lifetime(std::time::Duration::from_secs(args.token_lifetime));
     if let Some(path) = &args.public_key {
         match std::fs::read_to_string(path) {
             Ok(pem) => builder = builder.public_key_pem(pem),
@@ -103,13 +108,18 @@ async fn main() -> ExitCode {
         Some(path) => format!("the private key of {}", path.display()),
         None => emulator.key_path().display().to_string(),
     };
-    let mut text = banner(&emulator, &key);
+    let mut text = banner(&emulator, &key, args.token_lifetime);
     if args.demo_session {
         text += &format!("demo session: {}\n", emulator.demo_session());
     }
     text += &format!(
         "\n{}\n",
-        sdk_settings(&emulator.sandbox_url(), emulator.sdk_id(), &key)
+        sdk_settings(
+            &emulator.sandbox_url(),
+            emulator.auth_url(),
+            emulator.sdk_id(),
+            &key
+        )
     );
     if args.public_key.is_none() {
         text +=
@@ -127,7 +137,7 @@ async fn main() -> ExitCode {
 }
 
 /// The first lines: where the emulator is and what to sign with.
-fn banner(emulator: &Emulator, key: &str) -> String {
+fn banner(emulator: &Emulator, key: &str, token_lifetime: u64) -> String {
     format!(
         "Yoti IDV emulator (Ctrl-C stops it)
 base URL:     {}
@@ -135,6 +145,7 @@ sandbox URL:  {}
 SDK id:       {}
 key file:     {key}
 bearer token: {}
+auth URL:     {}  (YOTI_AUTH_URL; tokens valid {token_lifetime} s)
 control:      {}/ (no signature)
 seed:         {} (--seed repeats this run's ids and faults)
 ",
@@ -142,6 +153,7 @@ seed:         {} (--seed repeats this run's ids and faults)
         emulator.sandbox_url(),
         emulator.sdk_id(),
         emulator.bearer_token(),
+        emulator.auth_url(),
         emulator.control_url(),
         emulator.seed()
     )
@@ -183,7 +195,9 @@ fn stopped() -> impl Future<Output = ()> {
 /// reads `YOTI_IDV_API_URL` when it loads, Python's `yoti` reads `YOTI_DOC_SCAN_API_URL` when
 /// imported, Java reads the `yoti.docs.url` system property, Go, PHP and .NET read
 /// `YOTI_DOC_SCAN_API_URL`; the sandbox clients take their URL in code (or Java's property).
-fn sdk_settings(url: &str, sdk_id: &str, key: &str) -> String {
+/// Java's `yoti-sdk-auth` reads the `yoti.auth.url` property and PHP's `Yoti\Auth`
+/// `YOTI_AUTH_URL`, as `idv_api::TokenSource` does.
+fn sdk_settings(url: &str, auth_url: &str, sdk_id: &str, key: &str) -> String {
     format!(
         "Point the official SDKs at the emulator (SDK id {sdk_id}, key file {key}):
   Node, yoti:                 YOTI_IDV_API_URL={url}  or  new IDVClient(sdkId, pem, {{ apiUrl: '{url}' }})
@@ -194,6 +208,10 @@ fn sdk_settings(url: &str, sdk_id: &str, key: &str) -> String {
   Go, yoti-go-sdk/v3:         YOTI_DOC_SCAN_API_URL={url}  or  client.OverrideAPIURL(\"{url}\"); sandbox: sandbox.Client{{BaseURL: \"{url}\", ...}}
   PHP, yoti/yoti-php-sdk:     YOTI_DOC_SCAN_API_URL={url}  or  new DocScanClient($sdkId, $pem, ['api.url' => '{url}'])
   .NET, Yoti:                 YOTI_DOC_SCAN_API_URL={url}  or  new DocScanClient(sdkId, keyPair, httpClient, new Uri(\"{url}\"))
+Authentication tokens, from the token endpoint:
+  Rust, idv-api TokenSource:  YOTI_AUTH_URL={auth_url}  or  .with_auth_url(\"{auth_url}\")
+  Java, yoti-sdk-auth:        java -Dyoti.auth.url={auth_url} ...
+  PHP, Yoti\\Auth:             YOTI_AUTH_URL={auth_url}
 Without its setting an SDK calls the real Yoti API, signed with this key."
     )
 }

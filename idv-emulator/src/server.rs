@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use idv_signing::PublicKey;
 use serde_json::{Map, Value};
 
+use crate::api::oauth::Tokens;
 use crate::auth::{Nonces, wall_clock};
 use crate::error::ApiError;
 use crate::responses::{Responses, is_json};
@@ -42,6 +43,12 @@ pub(crate) struct App {
     pub(crate) authenticated: AtomicU64,
     pub(crate) unauthorized: AtomicU64,
     pub(crate) replayed: AtomicU64,
+    /// The token endpoint's URL: what a client assertion's `aud` must be.
+    pub(crate) auth_url: String,
+    /// How long the tokens it issues are valid, on the sessions' clock.
+    pub(crate) token_lifetime: Duration,
+    pub(crate) tokens: Mutex<Tokens>,
+    pub(crate) tokens_issued: AtomicU64,
     /// The control plane under `/__emulator/`: the journal, the faults.
     pub(crate) control: crate::control::Control,
 }
@@ -73,7 +80,20 @@ impl App {
             authenticated: AtomicU64::new(0),
             unauthorized: AtomicU64::new(0),
             replayed: AtomicU64::new(0),
+            auth_url: String::new(),
+            token_lifetime: crate::DEFAULT_TOKEN_LIFETIME,
+            tokens: Mutex::default(),
+            tokens_issued: AtomicU64::new(0),
             control,
+        }
+    }
+
+    /// The same, with a token endpoint at `auth_url` that issues tokens valid for `lifetime`.
+    pub(crate) fn with_tokens(self, auth_url: String, lifetime: Duration) -> App {
+        App {
+            auth_url,
+            token_lifetime: lifetime,
+            ..self
         }
     }
 

@@ -60,3 +60,23 @@ fn each_official_sdk_gets_its_own_setting() {
         assert!(banner.contains(sdk), "no {sdk} in:\n{banner}");
     }
 }
+
+#[test]
+fn the_banner_names_the_token_endpoint_and_how_each_sdk_is_pointed_at_it() {
+    let (banner, sandbox) = banner();
+    let auth = banner
+        .lines()
+        .find_map(|l| l.strip_prefix("auth URL:"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the banner names the auth URL");
+    // On the emulator's address, ending as Yoti's does.
+    let origin = sandbox.strip_suffix("/sandbox/idverify/v1").unwrap();
+    assert_eq!(auth, format!("{origin}/auth/v1/oauth/token"), "{banner}");
+    for setting in [
+        format!("YOTI_AUTH_URL={auth}"),
+        format!("-Dyoti.auth.url={auth}"),
+        format!(".with_auth_url(\"{auth}\")"),
+    ] {
+        assert!(banner.contains(&setting), "no `{setting}` in:\n{banner}");
+    }
+}

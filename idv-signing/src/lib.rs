@@ -9,12 +9,14 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod assertion;
 mod key;
 mod message;
 #[cfg(feature = "reqwest")]
 mod middleware;
 mod signer;
 
+pub use assertion::{ASSERTION_LIFETIME_SECS, client_assertion};
 pub use key::{
     Backend, KeyError, MAX_KEY_BITS, MAX_KEY_FILE_BYTES, MIN_KEY_BITS, PublicKey, SigningKey,
 };

@@ -63,6 +63,12 @@ pub enum VerifyError {
          signed, or another key signed it"
     )]
     Mismatch,
+    /// A `PS384` signature ([`PublicKey::verify_ps384`]) does not match its message and key.
+    #[error(
+        "the PS384 signature does not match: the message differs from what was signed, or \
+         another key signed it"
+    )]
+    Ps384Mismatch,
 }
 
 /// Checks a request's `X-Yoti-Auth-Digest`, as the Yoti API does: `digest` must be the RSA

@@ -4,6 +4,7 @@
 
 mod documents;
 mod media;
+pub(crate) mod oauth;
 mod sandbox;
 mod sessions;
 
@@ -82,6 +83,11 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         );
     let auth = middleware::from_fn_with_state(app.clone(), authenticate);
     let log = middleware::from_fn(crate::log::log_request);
+    // The auth service answers in OAuth's terms, not the API's: its errors are not `ApiError`s,
+    // and its responses are not in the spec. So it is merged in after those layers.
+    let oauth = Router::new()
+        .route(oauth::TOKEN_PATH, post(oauth::token))
+        .route_layer(log.clone());
     // Between the log and authentication: faults apply before authentication, and the log
     // shows what they answered.
     let journal = middleware::from_fn_with_state(app.clone(), crate::control::record);
@@ -103,5 +109,6 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .fallback(not_found)
         .layer(middleware::map_response(json_errors))
         .layer(middleware::from_fn_with_state(app.clone(), check_response))
+        .merge(oauth)
         .with_state(app)
 }

@@ -106,7 +106,12 @@ fn reset(app: &App) {
     // The ids start again from the seed, so a reset run repeats a fresh one's ids.
     *app.store() = crate::sessions::Store::new(crate::sessions::Ids::new(Some(app.control.seed)));
     app.advanced.store(0, Ordering::Relaxed);
-    for counter in [&app.authenticated, &app.unauthorized, &app.replayed] {
+    for counter in [
+        &app.authenticated,
+        &app.unauthorized,
+        &app.replayed,
+        &app.tokens_issued,
+    ] {
         counter.store(0, Ordering::Relaxed);
     }
     app.control.journal().clear();

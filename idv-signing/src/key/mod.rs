@@ -24,8 +24,9 @@ pub const MAX_KEY_FILE_BYTES: u64 = 1 << 20;
 
 /// The cryptography library that computes signatures.
 ///
-/// Both give byte-identical signatures (RSA PKCS#1 v1.5 is deterministic); they differ in
-/// speed and in what they are written in. See the crate's README for the numbers.
+/// Both give byte-identical request signatures (RSA PKCS#1 v1.5 is deterministic); they differ
+/// in speed and in what they are written in. See the crate's README for the numbers. Both sign
+/// PS384 too ([`SigningKey::sign_ps384`]), whose signatures are randomized.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Backend {

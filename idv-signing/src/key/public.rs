@@ -20,6 +20,9 @@ pub struct PublicKey {
     bits: usize,
     #[cfg(feature = "aws-lc-rs")]
     key: aws_lc_rs::signature::ParsedPublicKey,
+    /// The same key, for PS384 (AWS-LC binds a parsed key to one algorithm).
+    #[cfg(feature = "aws-lc-rs")]
+    pss: aws_lc_rs::signature::ParsedPublicKey,
     #[cfg(not(feature = "aws-lc-rs"))]
     key: rsa::pkcs1v15::VerifyingKey<sha2::Sha256>,
 }
@@ -111,15 +114,21 @@ impl PublicKey {
             });
         }
         #[cfg(feature = "aws-lc-rs")]
-        let key = aws_lc_rs::signature::ParsedPublicKey::new(
-            &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
-            rsa::pkcs1::der::Encode::to_der(&key).map_err(malformed)?,
-        )
-        .map_err(malformed)?;
+        {
+            use aws_lc_rs::signature::{
+                ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PSS_2048_8192_SHA384,
+            };
+            let der = rsa::pkcs1::der::Encode::to_der(&key).map_err(malformed)?;
+            let key = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &der).map_err(malformed)?;
+            let pss = ParsedPublicKey::new(&RSA_PSS_2048_8192_SHA384, &der).map_err(malformed)?;
+            Ok(PublicKey { bits, key, pss })
+        }
         #[cfg(not(feature = "aws-lc-rs"))]
-        let key =
-            rsa::pkcs1v15::VerifyingKey::new(rsa::PublicKey::try_from(key).map_err(malformed)?);
-        Ok(PublicKey { bits, key })
+        {
+            let key = rsa::PublicKey::try_from(key).map_err(malformed)?;
+            let key = rsa::pkcs1v15::VerifyingKey::new(key);
+            Ok(PublicKey { bits, key })
+        }
     }
 
     /// The size of the key's modulus in bits.
@@ -150,6 +159,28 @@ impl PublicKey {
             Ok(())
         } else {
             Err(VerifyError::Mismatch)
+        }
+    }
+
+    /// Checks that `signature` (raw bytes) is this key's `PS384` signature of `message`:
+    /// RSASSA-PSS over SHA-384 with MGF1 over SHA-384 and a 48-byte salt, as
+    /// [`SigningKey::sign_ps384`](super::SigningKey::sign_ps384) makes and JSON Web Algorithms
+    /// define (RFC 7518 §3.5). A signature with another salt length does not verify.
+    ///
+    /// # Errors
+    ///
+    /// [`VerifyError::Ps384Mismatch`].
+    pub fn verify_ps384(&self, message: &[u8], signature: &[u8]) -> Result<(), VerifyError> {
+        #[cfg(feature = "aws-lc-rs")]
+        let verified = self.pss.verify_sig(message, signature).is_ok();
+        #[cfg(not(feature = "aws-lc-rs"))]
+        let verified = AsRef::<rsa::PublicKey>::as_ref(&self.key)
+            .pss_verify::<sha2::Sha384>(message, signature)
+            .is_ok();
+        if verified {
+            Ok(())
+        } else {
+            Err(VerifyError::Ps384Mismatch)
         }
     }
 }

@@ -237,6 +237,46 @@ impl SigningKey {
         };
         Ok(BASE64_STANDARD.encode(signature))
     }
+
+    /// Signs `message` with `PS384`: RSASSA-PSS over SHA-384, with MGF1 over SHA-384 and a
+    /// 48-byte salt (the hash's length), as JSON Web Algorithms require (RFC 7518 §3.5). Yoti's
+    /// auth service takes client assertions signed so; see
+    /// [`client_assertion`](crate::client_assertion). Returns the raw signature, as long as the
+    /// modulus.
+    ///
+    /// The salt is random, so each call gives another signature; every one of them verifies
+    /// ([`PublicKey::verify_ps384`]). Both backends sign it, with the key loaded once.
+    ///
+    /// # Errors
+    ///
+    /// [`SignError::Signing`] if the backend fails (it does not for a key that loaded).
+    pub fn sign_ps384(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+        let failed = || SignError::Signing {
+            backend: self.backend(),
+        };
+        match &self.inner {
+            #[cfg(feature = "aws-lc-rs")]
+            Inner::AwsLc(key) => {
+                let mut signature = vec![0; key.public_modulus_len()];
+                let rng = aws_lc_rs::rand::SystemRandom::new();
+                key.sign(
+                    &aws_lc_rs::signature::RSA_PSS_SHA384,
+                    &rng,
+                    message,
+                    &mut signature,
+                )
+                .map_err(|_| failed())?;
+                Ok(signature)
+            }
+            // Blinded, with the operating system's random numbers for the salt and blinding.
+            Inner::RustCrypto(key) => {
+                let private: &rsa::PrivateKey = (**key).as_ref();
+                private
+                    .pss_sign::<sha2::Sha384>(message)
+                    .map_err(|_| failed())
+            }
+        }
+    }
 }
 
 /// Checks the CRT values that a PKCS#1 key stores (`exponent1`, `exponent2`, `coefficient`)

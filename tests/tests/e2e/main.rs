@@ -19,6 +19,7 @@ mod refusals;
 mod sandbox;
 mod sandbox_config;
 mod self_check;
+mod tokens;
 
 use idv_api::idv_signing::{Signer, SigningKey};
 use idv_api::types::{ApiError, CreateSessionPayload};
