@@ -29,6 +29,7 @@ pub struct Builder {
     host: IpAddr,
     port: u16,
     check_responses: bool,
+    user_flow: bool,
     pub(crate) control: control::Settings,
 }
 
@@ -44,6 +45,7 @@ impl Builder {
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
             check_responses: true,
+            user_flow: false,
             control: control::Settings::default(),
         }
     }
@@ -103,6 +105,20 @@ impl Builder {
         self
     }
 
+    /// Whether new sessions wait for their end user (default: no).
+    ///
+    /// By default a session behaves as if its user went through the flow at once, as it was
+    /// created. With `user_flow(true)`, a session is `ONGOING` with nothing captured and its
+    /// checks `CREATED` until its user finishes on the emulator's page,
+    /// `{base}/web/index.html?sessionID=…&sessionToken=…`, or a test finishes it as the user
+    /// would ([`Emulator::complete_session`], `POST /__emulator/sessions/{id}/complete`).
+    /// The command line's `--user-flow`.
+    #[must_use]
+    pub fn user_flow(mut self, wait: bool) -> Self {
+        self.user_flow = wait;
+        self
+    }
+
     /// The address to listen on (default 127.0.0.1). Only loopback is safe: the emulator
     /// accepts requests signed with a published test key.
     #[must_use]
@@ -159,6 +175,8 @@ impl Builder {
             ids,
             control::Control::new(control, &compiled.doc),
         );
+        app.user_flow
+            .store(self.user_flow, std::sync::atomic::Ordering::Relaxed);
         let app = Arc::new(app);
         let bind = |source| StartError::Bind {
             host: self.host,
