@@ -95,7 +95,7 @@ async fn run() -> Result<()> {
         );
         // The emulator's sessions wait for their user (`user_flow`): do what a browser does.
         complete_as_the_user(&page).await?;
-        println!("   the page answered, and the user pressed Complete");
+        println!("   the page answered, the user pressed Complete, and was sent to success_url");
     }
 
     step(4, "Fetch the session", "GET /sessions/{id}");
@@ -173,9 +173,12 @@ async fn connect() -> Result<(Client, Option<Emulator>)> {
 }
 
 /// Opens the emulator's page for the end user and presses Complete, as a browser would: the
-/// form posts to `web/journey` with the same query.
+/// form posts to `web/journey` with the same query, and the answer sends the browser on to the
+/// session's `success_url` (not followed here).
 async fn complete_as_the_user(page: &str) -> Result<()> {
-    let http = reqwest::Client::new();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
     http.get(page).send().await?.error_for_status()?;
     let journey = page.replacen("/web/index.html?", "/web/journey?", 1);
     http.post(journey)
