@@ -108,13 +108,16 @@ async fn browser(driver: &Driver) -> Browser {
     panic!("chromedriver did not start a browser: {last:?}");
 }
 
+/// A return to the business: the path (`/success` or `/error`) and the query.
+type Return = (String, Vec<(String, String)>);
+
 /// What the relying business's server saw.
 #[derive(Clone, Default)]
 struct Business {
     /// The emulator page its `/embed` page puts in an iframe.
     page: Arc<Mutex<String>>,
     /// The paths and queries of the hits on `/success` and `/error`.
-    returns: Option<mpsc::UnboundedSender<(String, Vec<(String, String)>)>>,
+    returns: Option<mpsc::UnboundedSender<Return>>,
     notifications: Option<mpsc::UnboundedSender<Value>>,
 }
 
@@ -123,7 +126,7 @@ struct Business {
 async fn business() -> (
     SocketAddr,
     Business,
-    mpsc::UnboundedReceiver<(String, Vec<(String, String)>)>,
+    mpsc::UnboundedReceiver<Return>,
     mpsc::UnboundedReceiver<Value>,
 ) {
     let (returns, returned) = mpsc::unbounded_channel();
