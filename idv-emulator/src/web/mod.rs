@@ -91,21 +91,22 @@ pub(crate) fn finish(
 ) -> Result<Option<String>, Refused> {
     app.with_session(id, |session, _, now| {
         session.journey_open(token, now).map_err(refusal)?;
-        let config = crate::sessions::sdk_config(&session.page_data().payload);
+        let data = session.page_data();
+        let config = crate::sessions::sdk_config(&data.payload);
         let url = |key: &str| config.get(key).and_then(|v| v.as_str()).map(str::to_owned);
         Ok(match outcome {
             Outcome::Complete(choices) => {
-                check_choices(&session.page_data(), choices)?;
+                check_choices(&data, choices)?;
                 session.complete_journey(choices, now);
                 url("success_url")
             }
             Outcome::Fail(code) => {
                 session.end_journey(*code);
-                url("error_url").map(|u| code_url(Some(&u), *code))
+                url("error_url").map(|u| code_url(&u, *code))
             }
             Outcome::Cancel => {
                 session.end_journey(CANCEL_CODE);
-                url("error_url").map(|u| code_url(Some(&u), CANCEL_CODE))
+                url("error_url").map(|u| code_url(&u, CANCEL_CODE))
             }
         })
     })
@@ -114,8 +115,7 @@ pub(crate) fn finish(
 }
 
 /// `url` with `yotiErrorCode={code}` added to its query.
-fn code_url(url: Option<&str>, code: u32) -> String {
-    let url = url.unwrap_or_default();
+fn code_url(url: &str, code: u32) -> String {
     match reqwest::Url::parse(url) {
         Ok(mut parsed) => {
             parsed
