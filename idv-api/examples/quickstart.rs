@@ -1,6 +1,6 @@
 //! The whole IDV flow, step by step: create a session, show the URL the end user opens,
-//! configure the sandbox's results, read the session's checks, fetch a media item, and delete
-//! the session.
+//! configure the sandbox's results, (against the emulator) go through that page as the user
+//! would, read the session's checks, fetch a media item, and delete the session.
 //!
 //! ```text
 //! cargo run -p idv-api --example quickstart
@@ -63,14 +63,15 @@ async fn run() -> Result<()> {
         Some(ttl) => println!("   client session token: {token} (valid for {ttl} s)"),
         None => println!("   client session token: {token}"),
     }
-    // The web flow is served under the API's base URL; the emulator has none, so show the
-    // address the user would open in production.
+    // The web flow is served under the API's base URL: the emulator serves its own page
+    // there, which completes the session as the user would.
     let web = match &emulator {
-        Some(_) => idv_api::PRODUCTION_URL,
-        None => SANDBOX_URL,
+        Some(emulator) => emulator.base_url(),
+        None => SANDBOX_URL.to_owned(),
     };
+    let page = format!("{web}/web/index.html?sessionID={session_id}&sessionToken={token}");
     println!("   The end user opens this page to capture their document and face:");
-    println!("   {web}/web/index.html?sessionID={session_id}&sessionToken={token}");
+    println!("   {page}");
 
     step(
         2,
@@ -86,7 +87,18 @@ async fn run() -> Result<()> {
         .map_err(api)?;
     println!("   authenticity and face match approve; text extraction finds Jane Doe");
 
-    step(3, "Fetch the session", "GET /sessions/{id}");
+    if emulator.is_some() {
+        step(
+            3,
+            "The end user goes through the page",
+            "GET the page, POST its form",
+        );
+        // The emulator's sessions wait for their user (`user_flow`): do what a browser does.
+        complete_as_the_user(&page).await?;
+        println!("   the page answered, the user pressed Complete, and was sent to success_url");
+    }
+
+    step(4, "Fetch the session", "GET /sessions/{id}");
     let session = client
         .get_session()
         .session_id(session_id)
@@ -96,7 +108,7 @@ async fn run() -> Result<()> {
     print_session(&session);
 
     step(
-        4,
+        5,
         "Fetch a media item",
         "GET /sessions/{id}/media/{mediaId}/content",
     );
@@ -126,7 +138,7 @@ async fn run() -> Result<()> {
         }
     }
 
-    step(5, "Delete the session", "DELETE /sessions/{id}");
+    step(6, "Delete the session", "DELETE /sessions/{id}");
     let deleted = client
         .delete_session()
         .session_id(session_id)
@@ -147,7 +159,8 @@ async fn connect() -> Result<(Client, Option<Emulator>)> {
         println!("Using the Yoti sandbox at {SANDBOX_URL} ({SDK_ID_ENV}, {KEY_FILE_ENV})");
         return Ok((Client::from_env(SANDBOX_URL)?, None));
     }
-    let emulator = Emulator::start().await?;
+    // Its sessions wait for the end user on the emulator's page, as Yoti's do.
+    let emulator = Emulator::builder().user_flow(true).start().await?;
     println!("{SDK_ID_ENV} and {KEY_FILE_ENV} are not set, so this runs against the local");
     println!("emulator, started in-process at {}", emulator.sandbox_url());
     println!("(set both to your sandbox app's SDK id and key file to use the Yoti sandbox)");
@@ -157,6 +170,24 @@ async fn connect() -> Result<(Client, Option<Emulator>)> {
         emulator.key_path(),
     )?;
     Ok((client, Some(emulator)))
+}
+
+/// Opens the emulator's page for the end user and presses Complete, as a browser would: the
+/// form posts to `web/journey` with the same query, and the answer sends the browser on to the
+/// session's `success_url` (not followed here).
+async fn complete_as_the_user(page: &str) -> Result<()> {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    http.get(page).send().await?.error_for_status()?;
+    let journey = page.replacen("/web/index.html?", "/web/journey?", 1);
+    http.post(journey)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("outcome=complete")
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(())
 }
 
 /// An ID document that must be authentic and match the user's face, with its text read.

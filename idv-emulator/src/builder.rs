@@ -29,6 +29,7 @@ pub struct Builder {
     host: IpAddr,
     port: u16,
     check_responses: bool,
+    user_flow: bool,
     pub(crate) control: control::Settings,
     token_lifetime: Duration,
 }
@@ -45,6 +46,7 @@ impl Builder {
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
             check_responses: true,
+            user_flow: false,
             control: control::Settings::default(),
             token_lifetime: DEFAULT_TOKEN_LIFETIME,
         }
@@ -112,6 +114,20 @@ impl Builder {
     #[must_use]
     pub fn check_responses(mut self, check: bool) -> Self {
         self.check_responses = check;
+        self
+    }
+
+    /// Whether new sessions wait for their end user (default: no).
+    ///
+    /// By default a session behaves as if its user went through the flow at once, as it was
+    /// created. With `user_flow(true)`, a session is `ONGOING` with nothing captured and its
+    /// checks `CREATED` until its user finishes on the emulator's page,
+    /// `{base}/web/index.html?sessionID=…&sessionToken=…`, or a test finishes it as the user
+    /// would ([`Emulator::complete_session`], `POST /__emulator/sessions/{id}/complete`).
+    /// The command line's `--user-flow`.
+    #[must_use]
+    pub fn user_flow(mut self, wait: bool) -> Self {
+        self.user_flow = wait;
         self
     }
 
@@ -184,6 +200,8 @@ impl Builder {
             format!("http://{addr}{}", api::oauth::TOKEN_PATH),
             self.token_lifetime,
         );
+        app.user_flow
+            .store(self.user_flow, std::sync::atomic::Ordering::Relaxed);
         let app = Arc::new(app);
         // Replies go out as soon as they are written, as from a real API server.
         let listener = listener.tap_io(|tcp| {

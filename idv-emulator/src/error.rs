@@ -65,13 +65,15 @@ impl IntoResponse for ApiError {
 }
 
 /// Gives every error response that is not JSON yet (axum's own rejections, 405s) an
-/// `ApiError` body.
+/// `ApiError` body; the end user's HTML pages ([`crate::web`]) stay HTML.
 pub(crate) async fn json_errors(response: Response) -> Response {
     let status = response.status();
     let json = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+        .is_some_and(|v| {
+            v.as_bytes().starts_with(b"application/json") || v.as_bytes().starts_with(b"text/html")
+        });
     if json || !(status.is_client_error() || status.is_server_error()) {
         return response;
     }

@@ -40,6 +40,11 @@
 //!   are a 1x1 PNG, supplementary documents a one-page PDF, and a ZOOM facemap is held back
 //!   (204). Unknown ids get 404 with an `ApiError`.
 //!
+//! - **The end user's page**, `{base}/web/index.html?sessionID=…&sessionToken=…`, where a
+//!   browser completes, fails or cancels a session's journey and is sent back to its
+//!   `success_url` or `error_url`. By default sessions complete at once, as above; with
+//!   [`Builder::user_flow`] they wait for the page, or for [`Emulator::complete_session`].
+//!
 //! - **Refusals** as the real API's: a JSON body whose `Content-Type` is not JSON gets 415,
 //!   an `includeNonLatin` other than `true` or `false` gets 400, and so does a TTL under 300
 //!   seconds or a `session_deadline` that leaves less (see the spec's descriptions).
@@ -98,6 +103,7 @@ mod responses;
 mod schema;
 mod server;
 mod sessions;
+mod web;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};

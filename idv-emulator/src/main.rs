@@ -46,6 +46,11 @@ struct Args {
     /// 500 and logged).
     #[arg(long)]
     no_response_check: bool,
+    /// Make sessions wait for their end user: ONGOING with nothing captured until the user
+    /// finishes on the page {base}/web/index.html?sessionID=…&sessionToken=… (or a test, with
+    /// POST /__emulator/sessions/{id}/complete). By default a session completes at once.
+    #[arg(long)]
+    user_flow: bool,
     /// Make ids, the bearer token and faults injected with a probability reproducible: the
     /// same requests in the same order get the same ids and faults (default: a random seed,
     /// printed).
@@ -69,7 +74,8 @@ async fn main() -> ExitCode {
         .port(args.port)
         .sdk_id(&args.sdk_id)
         .check_responses(!args.no_response_check)
-        .token_lifetime(std::time::Duration::from_secs(args.token_lifetime));
+        .token_lifetime(std::time::Duration::from_secs(args.token_lifetime))
+        .user_flow(args.user_flow);
     if let Some(path) = &args.public_key {
         match std::fs::read_to_string(path) {
             Ok(pem) => builder = builder.public_key_pem(pem),

@@ -2,7 +2,7 @@
 //! spec. The routes and handlers are in [`crate::api`], authentication in [`crate::auth`],
 //! error bodies in [`crate::error`].
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -51,6 +51,9 @@ pub(crate) struct App {
     pub(crate) tokens_issued: AtomicU64,
     /// The control plane under `/__emulator/`: the journal, the faults.
     pub(crate) control: crate::control::Control,
+    /// Whether new sessions wait for their user's journey on the web page
+    /// ([`crate::Builder::user_flow`]).
+    pub(crate) user_flow: AtomicBool,
 }
 
 impl App {
@@ -85,6 +88,7 @@ impl App {
             tokens: Mutex::default(),
             tokens_issued: AtomicU64::new(0),
             control,
+            user_flow: AtomicBool::new(false),
         }
     }
 

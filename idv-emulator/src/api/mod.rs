@@ -1,6 +1,7 @@
 //! The API's HTTP handlers, one module per tag of the spec, and the router that serves them
 //! under both base paths. The session model they act on is in [`crate::sessions`];
-//! authentication in [`crate::auth`], the control plane in [`crate::control`].
+//! authentication in [`crate::auth`], the control plane in [`crate::control`], and the end
+//! user's page (under `{base}/web`, with no authentication) in [`crate::web`].
 
 mod documents;
 mod media;
@@ -96,14 +97,16 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             "/idverify/v1",
             api.route_layer(auth.clone())
                 .route_layer(journal.clone())
-                .route_layer(log.clone()),
+                .route_layer(log.clone())
+                .nest("/web", crate::web::router()),
         )
         .nest(
             "/sandbox/idverify/v1",
             sandbox
                 .route_layer(auth)
                 .route_layer(journal)
-                .route_layer(log),
+                .route_layer(log)
+                .nest("/web", crate::web::router()),
         )
         .nest("/__emulator", crate::control::router())
         .fallback(not_found)

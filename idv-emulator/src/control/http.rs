@@ -32,6 +32,12 @@ pub(crate) fn router() -> Router<Arc<App>> {
         .route("/requests", get(requests))
         .route("/faults", get(faults).post(inject).delete(clear_faults))
         .route("/faults/{id}", delete(remove_fault))
+        .route(
+            "/sessions/{id}/complete",
+            post(crate::web::control::complete),
+        )
+        .route("/sessions/{id}/fail", post(crate::web::control::fail))
+        .route("/sessions/{id}/cancel", post(crate::web::control::cancel))
         .fallback(unknown)
 }
 
@@ -162,7 +168,7 @@ async fn remove_fault(State(app): State<Arc<App>>, Path(id): Path<String>) -> An
 
 async fn unknown(method: Method, uri: Uri) -> ApiError {
     let message = format!(
-        "no control endpoint {method} {}: there are GET /__emulator/health, POST /__emulator/reset, POST /__emulator/clock/advance, GET /__emulator/requests, GET, POST and DELETE /__emulator/faults, DELETE /__emulator/faults/{{id}}",
+        "no control endpoint {method} {}: there are GET /__emulator/health, POST /__emulator/reset, POST /__emulator/clock/advance, GET /__emulator/requests, GET, POST and DELETE /__emulator/faults, DELETE /__emulator/faults/{{id}}, POST /__emulator/sessions/{{id}}/complete, /fail and /cancel",
         uri.path()
     );
     ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", message)

@@ -10,6 +10,9 @@
 //! | `GET /__emulator/requests` | [`Emulator::requests`] | the request journal ([`JournalEntry`]) |
 //! | `POST`/`GET`/`DELETE /__emulator/faults` | [`Emulator::inject`], [`Emulator::faults`], [`Emulator::clear_faults`] | injected faults ([`Fault`]) |
 //! | `DELETE /__emulator/faults/{id}` | [`Emulator::remove_fault`] | one fault |
+//! | `POST /__emulator/sessions/{id}/complete` | [`Emulator::complete_session`] | complete a session's journey as its user would ([`Builder::user_flow`]) |
+//! | `POST /__emulator/sessions/{id}/fail` `{"yoti_error_code": N}` | [`Emulator::fail_session`] | fail it with an error (body optional, default 3000) |
+//! | `POST /__emulator/sessions/{id}/cancel` | [`Emulator::cancel_session`] | cancel it |
 //!
 //! A bad control request gets 400 with an `ApiError` body whose message says what is wrong;
 //! an unknown control path 404. The control plane never changes how the API validates.
@@ -33,6 +36,7 @@ use self::journal::Journal;
 pub(crate) use self::journal::record;
 pub use self::journal::{Auth, JournalEntry, RequestFilter};
 use crate::server::App;
+pub use crate::web::JourneyError;
 use crate::{Builder, Emulator};
 
 /// How many requests the journal keeps, unless [`Builder::journal_capacity`] says otherwise.

@@ -19,7 +19,8 @@
 //! - [`media`]: the session's media items and their content;
 //! - [`profile`]: identity profiles, and the checks that search for the user elsewhere
 //!   (watchlist and third-party checks);
-//! - [`instructions`]: the in-branch verification instructions and their handlers.
+//! - [`instructions`]: the in-branch verification instructions and their handlers;
+//! - [`journey`]: the end user's journey, when sessions wait for it (`user_flow`).
 
 mod configuration;
 mod devices;
@@ -27,6 +28,7 @@ mod digital_id;
 mod face_capture;
 mod flow;
 mod instructions;
+mod journey;
 mod media;
 mod profile;
 mod render;
@@ -44,6 +46,7 @@ use crate::schema::FieldError;
 
 use self::flow::Flow;
 pub(crate) use self::flow::refusals;
+pub(crate) use self::journey::{Journey, PageData, Refusal, sdk_config};
 use self::media::MediaItem;
 pub(crate) use self::media::{Content, generated};
 
@@ -215,6 +218,9 @@ pub(crate) struct Session {
     notices: Vec<&'static str>,
     /// The last body rendered, and the whole seconds since creation it was rendered at.
     rendered: Option<(u64, Bytes)>,
+    /// The user's journey when the session waits for it (`user_flow`); `None` when the user
+    /// finished at once.
+    journey: Option<Journey>,
 }
 
 enum Body {
@@ -258,6 +264,7 @@ impl Session {
             instructions: None,
             notices: Vec::new(),
             rendered: None,
+            journey: None,
         };
         session.body = Body::Flow(Box::new(session.flow(payload)));
         (ids.next(), session)
@@ -283,6 +290,7 @@ impl Session {
             instructions: None,
             notices: Vec::new(),
             rendered: None,
+            journey: None,
         }
     }
 

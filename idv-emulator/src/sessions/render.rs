@@ -18,6 +18,9 @@ impl Session {
             Body::Raw(body) => return body.clone(),
             Body::Flow(flow) => flow,
         };
+        if let Some(waiting) = self.render_waiting(id, now) {
+            return waiting;
+        }
         let config = self.effective_config(app);
         let done = self.checks_done(&config, now);
         let created = time(self.created);

@@ -43,14 +43,16 @@ impl Session {
         }
     }
 
-    /// When the checks finish: `async_report_delay` seconds after creation.
+    /// When the checks finish: `async_report_delay` seconds after creation (after the user
+    /// completed the flow, when the session waited for the user).
     pub(super) fn checks_finish(&self, config: &Map<String, Value>) -> Duration {
         let delay = config
             .get("check_reports")
             .and_then(|c| c.get("async_report_delay"))
             .and_then(Value::as_u64)
             .unwrap_or(0);
-        self.created.saturating_add(Duration::from_secs(delay))
+        self.flow_started()
+            .saturating_add(Duration::from_secs(delay))
     }
 
     pub(super) fn checks_done(&self, config: &Map<String, Value>, now: Duration) -> bool {

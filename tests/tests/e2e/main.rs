@@ -2,6 +2,7 @@
 //! HTTP to the emulator on 127.0.0.1.
 
 mod auth;
+mod browser;
 mod capture;
 mod control;
 mod data_model;
@@ -11,6 +12,7 @@ mod faults;
 mod fidelity;
 mod forward_compat;
 mod instructions;
+mod journey;
 mod late_2026;
 mod load;
 mod notifications;

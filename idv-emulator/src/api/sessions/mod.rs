@@ -30,7 +30,10 @@ pub(super) async fn create_session(
         return Err(ApiError::invalid(refused));
     }
     let mut store = app.store();
-    let (id, session) = Session::create(&payload, now, &store.ids);
+    let (id, mut session) = Session::create(&payload, now, &store.ids);
+    if app.user_flow.load(std::sync::atomic::Ordering::Relaxed) {
+        session.await_user();
+    }
     let created = session.created_body(&id);
     store.sessions.insert(id.clone(), session);
     drop(store);
