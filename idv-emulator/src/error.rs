@@ -65,7 +65,7 @@ impl IntoResponse for ApiError {
 }
 
 /// Gives every error response that is not JSON yet (axum's own rejections, 405s) an
-/// `ApiError` body; the end user's HTML pages ([`crate::web`]) stay HTML.
+/// `ApiError` body; the end user's HTML pages ([`crate::api::web`]) stay HTML.
 pub(crate) async fn json_errors(response: Response) -> Response {
     let status = response.status();
     let json = response

@@ -103,7 +103,6 @@ mod responses;
 mod schema;
 mod server;
 mod sessions;
-mod web;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};

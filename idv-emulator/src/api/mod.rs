@@ -1,13 +1,14 @@
 //! The API's HTTP handlers, one module per tag of the spec, and the router that serves them
 //! under both base paths. The session model they act on is in [`crate::sessions`];
 //! authentication in [`crate::auth`], the control plane in [`crate::control`], and the end
-//! user's page (under `{base}/web`, with no authentication) in [`crate::web`].
+//! user's page (under `{base}/web`, with no authentication) in [`crate::api::web`].
 
 mod documents;
 mod media;
 pub(crate) mod oauth;
 mod sandbox;
 mod sessions;
+pub(crate) mod web;
 
 use std::sync::Arc;
 
@@ -98,7 +99,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             api.route_layer(auth.clone())
                 .route_layer(journal.clone())
                 .route_layer(log.clone())
-                .nest("/web", crate::web::router()),
+                .nest("/web", crate::api::web::router()),
         )
         .nest(
             "/sandbox/idverify/v1",
@@ -106,7 +107,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
                 .route_layer(auth)
                 .route_layer(journal)
                 .route_layer(log)
-                .nest("/web", crate::web::router()),
+                .nest("/web", crate::api::web::router()),
         )
         .nest("/__emulator", crate::control::router())
         .fallback(not_found)

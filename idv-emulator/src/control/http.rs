@@ -34,10 +34,13 @@ pub(crate) fn router() -> Router<Arc<App>> {
         .route("/faults/{id}", delete(remove_fault))
         .route(
             "/sessions/{id}/complete",
-            post(crate::web::control::complete),
+            post(crate::api::web::control::complete),
         )
-        .route("/sessions/{id}/fail", post(crate::web::control::fail))
-        .route("/sessions/{id}/cancel", post(crate::web::control::cancel))
+        .route("/sessions/{id}/fail", post(crate::api::web::control::fail))
+        .route(
+            "/sessions/{id}/cancel",
+            post(crate::api::web::control::cancel),
+        )
         .fallback(unknown)
 }
 

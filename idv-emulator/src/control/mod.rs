@@ -35,8 +35,8 @@ pub(crate) use self::http::router;
 use self::journal::Journal;
 pub(crate) use self::journal::record;
 pub use self::journal::{Auth, JournalEntry, RequestFilter};
+pub use crate::api::web::JourneyError;
 use crate::server::App;
-pub use crate::web::JourneyError;
 use crate::{Builder, Emulator};
 
 /// How many requests the journal keeps, unless [`Builder::journal_capacity`] says otherwise.
