@@ -1,8 +1,10 @@
-//! The API's HTTP handlers, one module per tag of the spec, and the router that serves them
-//! under both base paths. The session model they act on is in [`crate::sessions`];
-//! authentication in [`crate::auth`], the control plane in [`crate::control`], and the end
-//! user's page (under `{base}/web`, with no authentication) in [`crate::api::web`].
+//! The emulator's HTTP handlers, all in this module tree: one module per tag of the spec, the
+//! control plane under `/__emulator/` ([`control`], no authentication, acting on
+//! [`crate::control`]) and the end user's page under `{base}/web` ([`web`], no
+//! authentication), and the router that serves them under both base paths. The session model
+//! they act on is in [`crate::sessions`]; authentication in [`crate::auth`].
 
+pub(crate) mod control;
 mod documents;
 mod media;
 pub(crate) mod oauth;
@@ -109,7 +111,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
                 .route_layer(log)
                 .nest("/web", crate::api::web::router()),
         )
-        .nest("/__emulator", crate::control::router())
+        .nest("/__emulator", control::router())
         .fallback(not_found)
         .layer(middleware::map_response(json_errors))
         .layer(middleware::from_fn_with_state(app.clone(), check_response))

@@ -55,7 +55,7 @@ pub struct Fault {
 
 impl Fault {
     /// A fault that does nothing yet: [`Fault::checked`] refuses it as it is.
-    pub(super) fn new() -> Fault {
+    pub(crate) fn new() -> Fault {
         Fault {
             operation: None,
             status: None,

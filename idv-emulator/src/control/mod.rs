@@ -19,7 +19,6 @@
 //! The crate's README has a curl line for each endpoint.
 
 mod faults;
-mod http;
 mod journal;
 
 use std::collections::BTreeSet;
@@ -31,7 +30,6 @@ use serde_json::Value;
 
 use self::faults::Faults;
 pub use self::faults::{ControlError, Fault, InjectedFault};
-pub(crate) use self::http::router;
 use self::journal::Journal;
 pub(crate) use self::journal::record;
 pub use self::journal::{Auth, JournalEntry, RequestFilter};
@@ -63,7 +61,7 @@ impl Default for Settings {
 
 /// The control plane's state, in [`App`].
 pub(crate) struct Control {
-    operations: Operations,
+    pub(crate) operations: Operations,
     seed: u64,
     journal: Mutex<Journal>,
     faults: Mutex<Faults>,
@@ -91,11 +89,11 @@ impl Control {
         self.generation.load(Ordering::SeqCst)
     }
 
-    fn journal(&self) -> MutexGuard<'_, Journal> {
+    pub(crate) fn journal(&self) -> MutexGuard<'_, Journal> {
         self.journal.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn faults(&self) -> MutexGuard<'_, Faults> {
+    pub(crate) fn faults(&self) -> MutexGuard<'_, Faults> {
         self.faults.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -104,7 +102,7 @@ impl Control {
 /// configuration, the clock's advance, every fault and journal entry and the [`crate::Stats`];
 /// the sessions' pending notifications are not sent. The nonces seen are kept: they are about
 /// the real clock, and forgetting them would let a replay through.
-fn reset(app: &App) {
+pub(crate) fn reset(app: &App) {
     // First, so that a notification task that finds its session gone knows why.
     app.control.generation.fetch_add(1, Ordering::SeqCst);
     // The ids start again from the seed, so a reset run repeats a fresh one's ids.
@@ -123,18 +121,18 @@ fn reset(app: &App) {
 }
 
 /// How far the sessions' clock is ahead of the real one.
-fn clock_offset(app: &App) -> Duration {
+pub(crate) fn clock_offset(app: &App) -> Duration {
     Duration::from_millis(app.advanced.load(Ordering::Relaxed))
 }
 
 /// Validates `fault` and injects it.
-fn inject(app: &App, fault: Fault) -> Result<InjectedFault, ControlError> {
+pub(crate) fn inject(app: &App, fault: Fault) -> Result<InjectedFault, ControlError> {
     let fault = fault.checked(&app.control.operations)?;
     Ok(app.control.faults().add(fault))
 }
 
 /// The spec's operations by method and path, to name the operation a request matched.
-struct Operations(Vec<Route>);
+pub(crate) struct Operations(Vec<Route>);
 
 struct Route {
     method: String,
@@ -178,7 +176,7 @@ impl Operations {
     }
 
     /// Every operationId, sorted.
-    fn ids(&self) -> BTreeSet<&str> {
+    pub(crate) fn ids(&self) -> BTreeSet<&str> {
         self.0.iter().map(|r| r.id.as_str()).collect()
     }
 }

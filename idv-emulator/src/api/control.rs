@@ -13,7 +13,7 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde_json::{Map, Value, json};
 
-use super::{ControlError, Fault, RequestFilter};
+use crate::control::{ControlError, Fault, RequestFilter};
 use crate::error::ApiError;
 use crate::server::{App, Unchecked};
 
@@ -63,7 +63,7 @@ async fn health() -> Response {
 }
 
 async fn reset(State(app): State<Arc<App>>) -> Response {
-    super::reset(&app);
+    crate::control::reset(&app);
     no_content()
 }
 
@@ -77,7 +77,7 @@ async fn advance(State(app): State<Arc<App>>, body: Bytes) -> Answer {
         }
     }
     let seconds = seconds.ok_or_else(|| ControlError("`seconds` is missing".into()))?;
-    let ahead = super::clock_offset(&app);
+    let ahead = crate::control::clock_offset(&app);
     if Duration::from_secs(seconds) > MAX_OFFSET.saturating_sub(ahead) {
         let message = format!(
             "`seconds`: the clock may be at most {} s ahead, and it is {} s ahead already",
@@ -87,7 +87,7 @@ async fn advance(State(app): State<Arc<App>>, body: Bytes) -> Answer {
         return Err(ControlError(message).into());
     }
     app.advance(Duration::from_secs(seconds));
-    let offset = super::clock_offset(&app);
+    let offset = crate::control::clock_offset(&app);
     let offset_ms = u64::try_from(offset.as_millis()).unwrap_or(u64::MAX);
     let now = i64::try_from(app.now().as_millis())
         .ok()
@@ -131,7 +131,10 @@ async fn requests(
         let journal = app.control.journal();
         (journal.entries(&filter), journal.dropped())
     };
-    let entries: Vec<Value> = entries.iter().map(super::JournalEntry::to_json).collect();
+    let entries: Vec<Value> = entries
+        .iter()
+        .map(crate::control::JournalEntry::to_json)
+        .collect();
     let mut response = answer(StatusCode::OK, Value::Array(entries));
     response
         .headers_mut()
@@ -141,13 +144,16 @@ async fn requests(
 
 async fn faults(State(app): State<Arc<App>>) -> Response {
     let faults = app.control.faults().list();
-    let faults = faults.iter().map(super::InjectedFault::to_json).collect();
+    let faults = faults
+        .iter()
+        .map(crate::control::InjectedFault::to_json)
+        .collect();
     answer(StatusCode::OK, Value::Array(faults))
 }
 
 async fn inject(State(app): State<Arc<App>>, body: Bytes) -> Answer {
     let fault = fault(&body)?;
-    let injected = super::inject(&app, fault)?;
+    let injected = crate::control::inject(&app, fault)?;
     Ok(answer(StatusCode::CREATED, injected.to_json()))
 }
 
