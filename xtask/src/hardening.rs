@@ -7,7 +7,7 @@
 //!   parameter can retarget a request (`..`, `/`, `\`, `?`, `#`, empty);
 //! - no public `new_with_client`, no public `ClientInfo` (its `client()` hands out an unsigned
 //!   `reqwest::Client`), and none of progenitor's `pre`/`post` hooks, which idv-api leaves empty;
-//! - no progenitor type in the public API ([`own_call_surface`]): `ResponseValue`, `ByteStream`
+//! - no progenitor type in the public API (`own_call_surface`): `ResponseValue`, `ByteStream`
 //!   and the `exec` hook are idv-api's own, the operation builders' `new(&Client)` is private,
 //!   and the builders' conversion messages name types as Rust programmers write them;
 //! - the list of operations whose response is streamed (`STREAMED_OPERATIONS`), which have no
