@@ -23,8 +23,9 @@ pub enum Error<E = types::ApiError> {
     /// A path parameter would change which resource the request addresses. Nothing was sent.
     InvalidPathParameter(PathParameterError),
     /// A middleware (the signer, or one of your own) refused the request. Nothing was sent.
-    /// [`Error::middleware_error`] and [`Error::signing_error`] say why.
-    NotSent(reqwest::Error),
+    /// The [`MiddlewareError`] holds the middleware's own error; [`Error::signing_error`] and
+    /// [`Error::token_error`] find the signer's or the token source's in it.
+    NotSent(MiddlewareError),
     /// Connecting, sending, or receiving failed, or the deadline passed.
     CommunicationError(reqwest::Error),
     /// The API answered with a documented error status and its error body.
@@ -66,7 +67,7 @@ impl<E> Error<E> {
     /// The middleware error that stopped the request before it was sent, if one did.
     pub fn middleware_error(&self) -> Option<&MiddlewareError> {
         match self {
-            Error::NotSent(e) => find(Some(e)),
+            Error::NotSent(e) => Some(e),
             _ => None,
         }
     }
@@ -95,11 +96,7 @@ impl<E> Error<E> {
 
 impl<E> From<reqwest::Error> for Error<E> {
     fn from(e: reqwest::Error) -> Self {
-        if find::<MiddlewareError>(Some(&e)).is_some() {
-            Error::NotSent(e)
-        } else {
-            Error::CommunicationError(e)
-        }
+        Error::CommunicationError(e)
     }
 }
 
@@ -145,10 +142,7 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
         match self {
             Error::InvalidRequest(s) => write!(f, "invalid request, not sent: {s}"),
             Error::InvalidPathParameter(e) => write!(f, "{e}"),
-            Error::NotSent(e) => match find::<MiddlewareError>(Some(e)) {
-                Some(m) => write!(f, "{m}"),
-                None => write!(f, "the request was not sent"),
-            },
+            Error::NotSent(e) => write!(f, "{e}"),
             Error::CommunicationError(e) => {
                 write!(f, "communication with the API failed: {e}")?;
                 let mut source = e.source();
@@ -209,11 +203,12 @@ impl<E: fmt::Display> fmt::Debug for Error<E> {
 }
 
 impl<E: fmt::Display> StdError for Error<E> {
-    /// The reqwest error of a communication failure. Nothing else: a JSON error can quote
-    /// the response.
+    /// The reqwest error of a communication failure, or the error of the middleware that
+    /// refused the request. Nothing else: a JSON error can quote the response.
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
-            Error::CommunicationError(e) | Error::NotSent(e) => Some(e),
+            Error::CommunicationError(e) => Some(e),
+            Error::NotSent(e) => Some(e),
             Error::InvalidPathParameter(e) => Some(e),
             _ => None,
         }
@@ -238,12 +233,7 @@ impl PathParameterError {
 
 /// `value`, percent-encoded as one path segment, or an error naming the parameter when it
 /// would address another resource. Generated code calls this for every path parameter.
-///
-/// # Errors
-///
-/// A [`PathParameterError`] naming the parameter and what is wrong with its value.
-#[doc(hidden)]
-pub fn path_segment(name: &'static str, value: &str) -> Result<String, PathParameterError> {
+pub(crate) fn path_segment(name: &'static str, value: &str) -> Result<String, PathParameterError> {
     let refuse = |reason| Err(PathParameterError { name, reason });
     if value.is_empty() {
         return refuse("is empty");

@@ -2,11 +2,8 @@
 // Do not edit. Change the spec, or the generator settings in xtask/src/generate.rs,
 // then run `cargo xtask generate`. `cargo xtask check` fails when this file is stale.
 
-pub use progenitor_client::{ByteStream, ResponseValue};
-pub use crate::Error;
-use progenitor_client::ClientInfo;
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use crate::{ByteStream, Error, OperationInfo, ResponseValue};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -21514,58 +21511,25 @@ Forward compatible: a value the spec does not list deserializes as [`WatchlistAd
         }
     }
 }
+/// The client of the Yoti Identity Verification (IDV) API.
+///
+/// Make one with [`Client::production`], [`Client::sandbox`], [`Client::from_env`], or a
+/// [`ClientBuilder`](crate::ClientBuilder) ([`Client::builder`], [`Client::bearer_builder`],
+/// [`Client::token_builder`]). Every operation is a method that returns a builder: set its
+/// parameters, then `send()` it.
+///
+/// A `Client` is cheap to clone (the HTTP client and its connections are shared) and can be
+/// used from many tasks at once.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = idv_api::Client::sandbox("my-sdk-id", "keys/my-sandbox-app.pem")?;
+/// let session = client.get_session().session_id("session-id").send().await?;
+/// println!("{:?}", session.state);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
-/**Client for Yoti Identity Verification (IDV) API
-
-Create identity verification sessions, read their resources, checks and media, and
-configure the sandbox's results.
-
-This description is maintained by hand from the Yoti IDV API reference and is the single
-source of truth for the generated `idv-api` client and for the local emulator.
-
-Where the live API is known to differ from the reference, the schema keeps the reference's
-name and adds what the live API sends, and the description says so.
-
-A response property is `required` only when the API cannot answer without it: it is in
-every response the API reference describes, and either every official SDK (Node, Java,
-Go, Python) reads it without allowing for its absence, or it is what the object exists to
-deliver (its identity, or the credential a created session hands to the user). Everything
-else is optional, even when it is usually there: a property made required that the live
-API sometimes omits would fail the whole response. A required property is a non-`Option`
-field in the generated client, and a response without it is an error that names the
-property.
-
-Every request is signed (the `YotiSignedRequest` security scheme), or carries a bearer
-token that Yoti issued instead (`YotiBearerToken`).
-
-Personal data and secrets are marked `x-sensitive: true` on the property that holds them.
-The generated client's `Debug` prints such a field as `*** Sensitive Data Redacted ***`
-(the wire is unchanged), so a `{:?}` in a log line or a `dbg!` cannot write them out.
-Marked, by group:
-- Secrets: anything that lets its holder act as someone: the client session token (the
-  end user's credential for the session), the notification `auth_token`, a custom
-  ComplyAdvantage account's `api_key` (in requests, and echoed back in a watchlist
-  summary's search config).
-- Who the person is: names and the email address of the IBV contact profile, the
-  applicant profile a session is created with (names, date of birth, address, all of it:
-  a free-form map is redacted whole).
-- What their documents say: the sandbox's `document_fields` (the same fields and values
-  the live API extracts from a real document) and the document holder's photo.
-- Where they are: the IP address of a tracked device, and the branch chosen for in-branch
-  verification (near where the applicant lives or works).
-- Their face: the image bytes of a face capture upload.
-Not marked, on purpose: ids (session, resource, media, task, check, `user_tracking_id`,
-`subject_id`: the relying business's own pseudonymous references, which logs need to
-correlate), states, check and task types, results and recommendations, document types
-and countries, and media references (`document_fields`, `generated_profile`, ... in a
-session result are a media id and type: the content itself is downloaded as bytes, which
-the hand-written `MediaDownload` keeps out of `Debug`). A property whose name is a known
-personal-data name but that holds none says `x-sensitive: false`, and why.
-`cargo xtask check` refuses a known personal-data name without a mark; the list is in
-`xtask/src/sensitive.rs`.
-
-
-Version: 1*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -21590,27 +21554,6 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::Transport> for Client {
-    fn api_version() -> &'static str {
-        "1"
-    }
-    fn baseurl(&self) -> &str {
-        self.baseurl.as_str()
-    }
-    fn client(&self) -> &reqwest::Client {
-        &self.client
-    }
-    fn inner(&self) -> &crate::Transport {
-        &self.inner
-    }
-}
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::Transport>,
-    {}
-};
 impl Client {
     /**Fetch the configuration for a specified sdk application ID
 
@@ -22015,10 +21958,7 @@ let response = client.get_supported_documents()
 pub mod builder {
     use super::types;
     #[allow(unused_imports)]
-    use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
-    };
+    use super::{ByteStream, Error, OperationInfo, ResponseValue};
     /**Builder for [`Client::get_application_response_config`]
 
 [`Client::get_application_response_config`]: super::Client::get_application_response_config*/
@@ -22028,7 +21968,7 @@ pub mod builder {
         sdk_id: Result<::std::string::String, String>,
     }
     impl<'a> GetApplicationResponseConfig<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 sdk_id: Err("sdk_id was not initialized".to_string()),
@@ -22040,10 +21980,7 @@ pub mod builder {
         {
             self.sdk_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for sdk_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for sdk_id failed".to_string());
             self
         }
         ///Sends a `GET` request to `/apps/{sdkId}/response-config`
@@ -22095,7 +22032,7 @@ pub mod builder {
         body: Result<types::builder::ResponseConfig, String>,
     }
     impl<'a> PutApplicationResponseConfig<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 sdk_id: Err("sdk_id was not initialized".to_string()),
@@ -22108,10 +22045,7 @@ pub mod builder {
         {
             self.sdk_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for sdk_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for sdk_id failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -22193,7 +22127,7 @@ pub mod builder {
         body: Result<types::builder::CreateSessionPayload, String>,
     }
     impl<'a> CreateSession<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
@@ -22281,7 +22215,7 @@ pub mod builder {
         session_id: Result<::std::string::String, String>,
     }
     impl<'a> GetSession<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
@@ -22293,10 +22227,7 @@ pub mod builder {
         {
             self.session_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for session_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for session_id failed".to_string());
             self
         }
         ///Sends a `GET` request to `/sessions/{sessionId}`
@@ -22347,7 +22278,7 @@ pub mod builder {
         session_id: Result<::std::string::String, String>,
     }
     impl<'a> DeleteSession<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
@@ -22359,10 +22290,7 @@ pub mod builder {
         {
             self.session_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for session_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for session_id failed".to_string());
             self
         }
         ///Sends a `DELETE` request to `/sessions/{sessionId}`
@@ -22412,7 +22340,7 @@ pub mod builder {
         session_id: Result<::std::string::String, String>,
     }
     impl<'a> GetSessionConfiguration<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
@@ -22424,10 +22352,7 @@ pub mod builder {
         {
             self.session_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for session_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for session_id failed".to_string());
             self
         }
         ///Sends a `GET` request to `/sessions/{sessionId}/configuration`
@@ -22480,7 +22405,7 @@ pub mod builder {
         session_id: Result<::std::string::String, String>,
     }
     impl<'a> GetIbvInstructions<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
@@ -22492,10 +22417,7 @@ pub mod builder {
         {
             self.session_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for session_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for session_id failed".to_string());
             self
         }
         ///Sends a `GET` request to `/sessions/{sessionId}/instructions`
@@ -22549,7 +22471,7 @@ pub mod builder {
         body: Result<types::builder::IbvInstructions, String>,
     }
     impl<'a> PutIbvInstructions<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
@@ -22562,10 +22484,7 @@ pub mod builder {
         {
             self.session_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for session_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for session_id failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -22645,7 +22564,7 @@ pub mod builder {
         session_id: Result<::std::string::String, String>,
     }
     impl<'a> GetIbvInstructionsContactProfile<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
@@ -22657,10 +22576,7 @@ pub mod builder {
         {
             self.session_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for session_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for session_id failed".to_string());
             self
         }
         ///Sends a `GET` request to `/sessions/{sessionId}/instructions/contact-profile`
@@ -22710,7 +22626,7 @@ pub mod builder {
         session_id: Result<::std::string::String, String>,
     }
     impl<'a> TriggerIbvEmailNotification<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
@@ -22722,10 +22638,7 @@ pub mod builder {
         {
             self.session_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for session_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for session_id failed".to_string());
             self
         }
         ///Sends a `POST` request to `/sessions/{sessionId}/instructions/email`
@@ -22773,7 +22686,7 @@ pub mod builder {
         session_id: Result<::std::string::String, String>,
     }
     impl<'a> GetIbvInstructionsPdf<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
@@ -22785,10 +22698,7 @@ pub mod builder {
         {
             self.session_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for session_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for session_id failed".to_string());
             self
         }
         ///Sends a `GET` request to `/sessions/{sessionId}/instructions/pdf`
@@ -22833,7 +22743,7 @@ pub mod builder {
         x_yoti_device_meta: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetMediaContent<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
@@ -22847,10 +22757,7 @@ pub mod builder {
         {
             self.session_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for session_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for session_id failed".to_string());
             self
         }
         pub fn media_id<V>(mut self, value: V) -> Self
@@ -22859,10 +22766,7 @@ pub mod builder {
         {
             self.media_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for media_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for media_id failed".to_string());
             self
         }
         pub fn x_yoti_device_meta<V>(mut self, value: V) -> Self
@@ -22873,8 +22777,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for x_yoti_device_meta failed"
-                        .to_string()
+                    "conversion to `String` for x_yoti_device_meta failed".to_string()
                 });
             self
         }
@@ -22927,7 +22830,7 @@ pub mod builder {
         x_yoti_device_meta: Result<Option<::std::string::String>, String>,
     }
     impl<'a> DeleteMediaContent<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
@@ -22941,10 +22844,7 @@ pub mod builder {
         {
             self.session_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for session_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for session_id failed".to_string());
             self
         }
         pub fn media_id<V>(mut self, value: V) -> Self
@@ -22953,10 +22853,7 @@ pub mod builder {
         {
             self.media_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for media_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for media_id failed".to_string());
             self
         }
         pub fn x_yoti_device_meta<V>(mut self, value: V) -> Self
@@ -22967,8 +22864,7 @@ pub mod builder {
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for x_yoti_device_meta failed"
-                        .to_string()
+                    "conversion to `String` for x_yoti_device_meta failed".to_string()
                 });
             self
         }
@@ -23026,7 +22922,7 @@ pub mod builder {
         body: Result<types::builder::CreateFaceCaptureResourcePayload, String>,
     }
     impl<'a> CreateFaceCaptureResource<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
@@ -23039,10 +22935,7 @@ pub mod builder {
         {
             self.session_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for session_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for session_id failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -23134,7 +23027,7 @@ pub mod builder {
         body: Result<reqwest::Body, String>,
     }
     impl<'a> UploadFaceCaptureImage<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
@@ -23149,10 +23042,7 @@ pub mod builder {
         {
             self.session_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for session_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for session_id failed".to_string());
             self
         }
         pub fn resource_id<V>(mut self, value: V) -> Self
@@ -23162,8 +23052,7 @@ pub mod builder {
             self.resource_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for resource_id failed"
-                        .to_string()
+                    "conversion to `String` for resource_id failed".to_string()
                 });
             self
         }
@@ -23174,8 +23063,7 @@ pub mod builder {
             self.content_type = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for content_type failed"
-                        .to_string()
+                    "conversion to `String` for content_type failed".to_string()
                 });
             self
         }
@@ -23248,7 +23136,7 @@ pub mod builder {
         session_id: Result<::std::string::String, String>,
     }
     impl<'a> GetSessionResponseConfig<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
@@ -23260,10 +23148,7 @@ pub mod builder {
         {
             self.session_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for session_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for session_id failed".to_string());
             self
         }
         ///Sends a `GET` request to `/sessions/{sessionId}/response-config`
@@ -23315,7 +23200,7 @@ pub mod builder {
         body: Result<types::builder::ResponseConfig, String>,
     }
     impl<'a> PutSessionResponseConfig<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
@@ -23328,10 +23213,7 @@ pub mod builder {
         {
             self.session_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for session_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for session_id failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -23413,7 +23295,7 @@ pub mod builder {
         session_id: Result<::std::string::String, String>,
     }
     impl<'a> GetSessionTrackedDevices<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
@@ -23425,10 +23307,7 @@ pub mod builder {
         {
             self.session_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for session_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for session_id failed".to_string());
             self
         }
         ///Sends a `GET` request to `/sessions/{sessionId}/tracked-devices`
@@ -23478,7 +23357,7 @@ pub mod builder {
         session_id: Result<::std::string::String, String>,
     }
     impl<'a> DeleteSessionTrackedDevices<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 session_id: Err("session_id was not initialized".to_string()),
@@ -23490,10 +23369,7 @@ pub mod builder {
         {
             self.session_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for session_id failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `String` for session_id failed".to_string());
             self
         }
         ///Sends a `DELETE` request to `/sessions/{sessionId}/tracked-devices`
@@ -23541,7 +23417,7 @@ pub mod builder {
         include_non_latin: Result<Option<bool>, String>,
     }
     impl<'a> GetSupportedDocuments<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 include_non_latin: Ok(None),
@@ -23608,6 +23484,12 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// The operations whose success response is streamed (`ResponseValue<ByteStream>`), by
+/// the name their requests carry: the client's deadline does not cut them off.
+pub(crate) const STREAMED_OPERATIONS: &[&str] = &[
+    "get_ibv_instructions_pdf",
+    "get_media_content",
+];
 /// The spec's `operationId`, HTTP method and path template of the operation progenitor
 /// names `name` (its `OperationInfo::operation_id`), for tracing spans.
 #[cfg_attr(not(feature = "tracing"), allow(dead_code))]

@@ -89,7 +89,7 @@ async fn a_64_mib_media_body_streams_with_flat_memory() {
         Some("application/octet-stream")
     );
     assert_eq!(download.content_length, Some(LEN));
-    let mut stream = download.body.into_inner();
+    let mut stream = download.body;
     let (mut received, mut chunks) = (0u64, 0u32);
     while let Some(chunk) = stream.try_next().await.unwrap() {
         let start = (received % 251) as usize;

@@ -16,7 +16,7 @@ use idv_api::{Client, TokenError, TokenSource};
 use serde_json::json;
 
 /// The committed test key (our own data: never use it for anything real).
-const KEY: &str = include_str!("../../idv-signing/tests/data/test-rsa2048-pkcs1.pem");
+const KEY: &str = crate::common::KEY;
 
 /// What the token endpoint answers.
 #[derive(Clone, Copy)]
@@ -89,9 +89,7 @@ async fn start(answer: Answer, api_refuses: bool) -> (String, String, Arc<Server
         .route("/v1/oauth/token", post(token))
         .route("/idverify/v1/supported-documents", get(api))
         .with_state(server.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let addr = crate::common::serve(app).await;
     (
         format!("http://{addr}/v1/oauth/token"),
         format!("http://{addr}/idverify/v1"),

@@ -10,15 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use idv_api::{Client, Error, MediaContentExt, types};
 
-mod common;
-
-/// Starts `app` on 127.0.0.1 and returns its base URL.
-async fn serve(app: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/idverify/v1", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    base
-}
+use crate::common::serve_api as serve;
 
 /// A server that answers every request with `status`, `content_type` and `body`.
 async fn answering(status: u16, content_type: &'static str, body: Vec<u8>) -> Client {
@@ -32,7 +24,7 @@ async fn answering(status: u16, content_type: &'static str, body: Vec<u8>) -> Cl
             )
         }
     });
-    common::builder("sdk-id", &serve(app).await)
+    crate::common::builder("sdk-id", &serve(app).await)
         .build()
         .unwrap()
 }
@@ -128,7 +120,7 @@ async fn a_json_body_over_the_cap_is_refused_unread_and_the_error_stays_short() 
         async move { ([("content-type", "application/json")], body) }
     });
     let base = serve(app).await;
-    let client = common::builder("sdk-id", &base)
+    let client = crate::common::builder("sdk-id", &base)
         .json_limit(1024)
         .build()
         .unwrap();
@@ -156,7 +148,7 @@ async fn a_chunked_json_body_over_the_cap_is_refused() {
             Body::from_stream(futures_util::stream::iter(chunks)),
         )
     });
-    let client = common::builder("sdk-id", &serve(app).await)
+    let client = crate::common::builder("sdk-id", &serve(app).await)
         .json_limit(4096)
         .build()
         .unwrap();
@@ -178,7 +170,7 @@ const NOWHERE: &str = "http://127.0.0.1:1/idverify/v1";
 /// Each operation with a path parameter, given `bad` for one of them, is refused unsent with
 /// an error naming the parameter.
 async fn refusals(bad: &str) -> Vec<(String, Error)> {
-    let client = common::builder("sdk-id", NOWHERE).build().unwrap();
+    let client = crate::common::builder("sdk-id", NOWHERE).build().unwrap();
     let config = types::ResponseConfig::default;
     let mut errors = vec![
         (
@@ -341,7 +333,7 @@ async fn a_redirect_is_not_followed() {
                 (StatusCode::TEMPORARY_REDIRECT, [("location", "/elsewhere")]).into_response()
             })
     };
-    let client = common::builder("sdk-id", &serve(app).await)
+    let client = crate::common::builder("sdk-id", &serve(app).await)
         .build()
         .unwrap();
     let err = client
@@ -358,31 +350,34 @@ async fn a_redirect_is_not_followed() {
     );
 }
 
-/// A body that sends one byte every 200 ms, `n` bytes in all.
-fn drip(n: usize) -> Response {
+/// A body of `content_type` that sends one byte of `body` every 200 ms.
+fn drip(content_type: &'static str, body: &'static [u8]) -> Response {
     let stream = futures_util::stream::unfold(0, move |i| async move {
-        if i == n {
-            return None;
-        }
+        let byte = body.get(i)?;
         tokio::time::sleep(Duration::from_millis(200)).await;
-        Some((Ok::<_, std::io::Error>(vec![b' ']), i + 1))
+        Some((Ok::<_, std::io::Error>(vec![*byte]), i + 1))
     });
-    (
-        [("content-type", "application/json")],
-        Body::from_stream(stream),
-    )
-        .into_response()
+    ([("content-type", content_type)], Body::from_stream(stream)).into_response()
 }
 
+/// A PDF's first and last bytes.
+const PDF: &[u8] = b"%PDF-1.4\n%%EOF\n";
+
+/// The deadline stops a JSON answer that drips, and spares every streamed operation: media
+/// content and the instructions PDF download whole, each taking longer than the deadline.
 #[tokio::test]
-async fn a_deadline_stops_a_server_that_drips_and_spares_media_downloads() {
+async fn a_deadline_stops_a_server_that_drips_and_spares_streamed_content() {
     let app = axum::Router::new()
         .route(
             "/idverify/v1/sessions/{s}/media/{m}/content",
-            axum::routing::get(|| async { drip(4) }),
+            axum::routing::get(|| async { drip("image/png", b"\x89PNG") }),
         )
-        .fallback(|| async { drip(10_000) });
-    let client = common::builder("sdk-id", &serve(app).await)
+        .route(
+            "/idverify/v1/sessions/{s}/instructions/pdf",
+            axum::routing::get(|| async { drip("application/pdf", PDF) }),
+        )
+        .fallback(|| async { drip("application/json", &[b' '; 10_000]) });
+    let client = crate::common::builder("sdk-id", &serve(app).await)
         .deadline(Duration::from_millis(300))
         .build()
         .unwrap();
@@ -406,8 +401,23 @@ async fn a_deadline_stops_a_server_that_drips_and_spares_media_downloads() {
         .into_media()
         .unwrap();
     assert_eq!(
-        media.bytes().await.unwrap().len(),
-        4,
-        "the download outlives the deadline"
+        &media.bytes().await.unwrap()[..],
+        b"\x89PNG",
+        "the media download outlives the deadline"
+    );
+
+    let pdf = client
+        .get_ibv_instructions_pdf()
+        .session_id("s1")
+        .send()
+        .await
+        .unwrap()
+        .into_media()
+        .unwrap();
+    assert_eq!(pdf.content_type.as_deref(), Some("application/pdf"));
+    assert_eq!(
+        &pdf.bytes().await.unwrap()[..],
+        PDF,
+        "the PDF download outlives the deadline"
     );
 }

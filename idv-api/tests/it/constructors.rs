@@ -14,16 +14,16 @@ const KEY_FILE: &str = concat!(
 #[test]
 fn constructors_pick_the_base_url_and_report_what_is_missing() {
     assert_eq!(
-        Client::production("sdk-id", KEY_FILE).unwrap().baseurl(),
+        Client::production("sdk-id", KEY_FILE).unwrap().base_url(),
         PRODUCTION_URL
     );
     assert_eq!(
-        Client::sandbox("sdk-id", KEY_FILE).unwrap().baseurl(),
+        Client::sandbox("sdk-id", KEY_FILE).unwrap().base_url(),
         SANDBOX_URL
     );
     let local = Client::from_key_file("http://127.0.0.1:8080/", "sdk-id", KEY_FILE).unwrap();
     assert_eq!(
-        local.baseurl(),
+        local.base_url(),
         "http://127.0.0.1:8080",
         "no trailing slash, so paths join cleanly"
     );
@@ -65,14 +65,14 @@ fn constructors_pick_the_base_url_and_report_what_is_missing() {
 
     unsafe { std::env::set_var(SDK_ID_ENV, "sdk-id") };
     assert_eq!(
-        Client::from_env(SANDBOX_URL).unwrap().baseurl(),
+        Client::from_env(SANDBOX_URL).unwrap().base_url(),
         SANDBOX_URL
     );
 
     // The Node SDK's base URL variable, when set, wins over the argument.
     unsafe { std::env::set_var(idv_api::API_URL_ENV, "http://127.0.0.1:9/idverify/v1\n") };
     assert_eq!(
-        Client::from_env(SANDBOX_URL).unwrap().baseurl(),
+        Client::from_env(SANDBOX_URL).unwrap().base_url(),
         "http://127.0.0.1:9/idverify/v1"
     );
     unsafe { std::env::remove_var(idv_api::API_URL_ENV) };

@@ -5,8 +5,6 @@
 //! spec marks `x-sensitive`. Each test lists its needles explicitly: the secrets that must not
 //! appear and the plain values that must, so that no test passes by printing nothing.
 
-mod common;
-
 use idv_api::face_capture::FaceCaptureImage;
 use idv_api::notifications::{self, NotificationAuth};
 use idv_api::types::{
@@ -193,7 +191,7 @@ fn a_session_request_hides_the_applicant_profile_and_every_secret() {
         &hidden,
         &["track-0003"],
     );
-    let client = common::builder("sdk-0001", "http://127.0.0.1:9/idverify/v1")
+    let client = crate::common::builder("sdk-0001", "http://127.0.0.1:9/idverify/v1")
         .build()
         .unwrap();
     let request = client.create_session().body(payload);
@@ -325,7 +323,7 @@ fn hand_written_types_hide_tokens_keys_faces_and_bodies() {
         &["BearerToken"],
     );
     // A token source holds the application's key: its Debug shows the settings only.
-    let pem = include_str!("../../idv-signing/tests/data/test-rsa2048-pkcs1.pem");
+    let pem = crate::common::KEY;
     let key = idv_api::idv_signing::SigningKey::from_pem(pem).unwrap();
     let source = idv_api::TokenSource::new("sdk-0005", key, ["scope:0005"]).unwrap();
     let key_line = pem.lines().nth(1).unwrap();

@@ -7,8 +7,6 @@ use idv_api::idv_signing::SignError;
 use reqwest::{Request, Response};
 use reqwest_middleware::{Middleware, Next};
 
-mod common;
-
 /// Nothing listens on port 1: were a request sent, the error would be a connection error.
 const NOWHERE: &str = "http://127.0.0.1:1/idverify/v1";
 
@@ -50,7 +48,7 @@ impl Middleware for Redirect {
 }
 
 fn client_with(middleware: impl Middleware) -> Client {
-    common::builder("sdk-id", NOWHERE)
+    crate::common::builder("sdk-id", NOWHERE)
         .with(middleware)
         .build()
         .unwrap()
@@ -75,6 +73,13 @@ async fn a_callers_middleware_error_is_kept_and_typed() {
         "the get_session request was not sent: rate limiter is closed"
     );
     assert!(matches!(err, idv_api::Error::NotSent(_)));
+    // The source chain is the middleware error, then the middleware's own.
+    let source = std::error::Error::source(&err).expect("a refused request has a source");
+    let middleware = source
+        .downcast_ref::<idv_api::MiddlewareError>()
+        .expect("the source is the middleware error");
+    let own = std::error::Error::source(middleware).expect("the middleware's own error");
+    assert!(own.downcast_ref::<Closed>().is_some(), "{own:?}");
     assert_eq!(
         err.to_string(),
         "the get_session request was not sent: rate limiter is closed"
@@ -114,7 +119,7 @@ async fn a_signing_error_is_found_behind_a_retry_middleware() {
             std::time::Duration::from_millis(2),
         )
         .build_with_max_retries(1);
-    let client = common::builder("sdk-id", NOWHERE)
+    let client = crate::common::builder("sdk-id", NOWHERE)
         .with(RetryTransientMiddleware::new_with_policy(policy))
         .with(Redirect)
         .build()
@@ -139,7 +144,7 @@ async fn a_signing_error_is_found_behind_a_retry_middleware() {
 
 #[tokio::test]
 async fn a_connection_error_is_not_mistaken_for_a_middleware_error() {
-    let client = common::builder("sdk-id", NOWHERE).build().unwrap();
+    let client = crate::common::builder("sdk-id", NOWHERE).build().unwrap();
     let err = client
         .get_session()
         .session_id("s1")

@@ -25,10 +25,7 @@ async fn recording() -> (String, Seen) {
             ([("content-type", "application/json")], "{}")
         }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/idverify/v1", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (base, seen)
+    (crate::common::serve_api(app).await, seen)
 }
 
 #[tokio::test]

@@ -10,8 +10,6 @@ use axum::response::IntoResponse;
 use reqwest_retry::RetryTransientMiddleware;
 use reqwest_retry::policies::ExponentialBackoff;
 
-mod common;
-
 /// Answers 503 the first time, then the session; refuses any nonce it has seen.
 async fn flaky(nonces: Arc<Mutex<Vec<String>>>, uri: Uri) -> impl IntoResponse {
     let query = uri.query().unwrap_or_default();
@@ -45,14 +43,12 @@ async fn a_retry_in_front_of_the_signer_signs_each_attempt_afresh() {
         let nonces = nonces.clone();
         axum::Router::new().fallback(move |uri: Uri| flaky(nonces.clone(), uri))
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/idverify/v1", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let base = crate::common::serve_api(app).await;
 
     let policy = ExponentialBackoff::builder()
         .retry_bounds(Duration::from_millis(1), Duration::from_millis(10))
         .build_with_max_retries(2);
-    let client = common::builder("sdk-id", &base)
+    let client = crate::common::builder("sdk-id", &base)
         .with(RetryTransientMiddleware::new_with_policy(policy))
         .build()
         .unwrap();

@@ -1,10 +1,6 @@
 //! HTTPS works out of the box: progenitor-client turns reqwest's default features off, so
 //! idv-api turns TLS back on (rustls by default, `native-tls` as a feature).
 
-#![cfg(any(feature = "rustls", feature = "native-tls"))]
-
-mod common;
-
 /// A TLS client talking to a server that hangs up fails in the handshake. A client without TLS
 /// never gets that far: it refuses the `https` scheme.
 #[tokio::test]
@@ -15,7 +11,7 @@ async fn an_https_request_attempts_a_tls_handshake() {
         let (socket, _) = listener.accept().await.unwrap();
         drop(socket); // hang up during the handshake
     });
-    let client = common::builder("sdk-id", &base).build().unwrap();
+    let client = crate::common::builder("sdk-id", &base).build().unwrap();
 
     let err = client
         .get_session()

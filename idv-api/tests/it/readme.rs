@@ -1,7 +1,7 @@
 //! The README's flagship program stays short and free of noise. (It is compiled as a doctest
 //! through `idv-api/src/lib.rs`; this checks how it reads.)
 
-const README: &str = include_str!("../README.md");
+const README: &str = include_str!("../../README.md");
 
 /// The lines of `main` in the first Rust block of the README's "Use it" section.
 fn flagship_main() -> Vec<&'static str> {

@@ -12,8 +12,6 @@ use idv_api::types::{
 };
 use idv_api::{Client, MediaContentExt, ResponseValue};
 
-mod common;
-
 const SDK_ID: &str = "a1b2c3d4-e5f6-7890-abcd-ef0123456789";
 
 /// What the server saw of one request.
@@ -90,10 +88,8 @@ async fn start() -> (Client, Log) {
             respond(log.clone(), m, u, h, b)
         })
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/idverify/v1", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (common::builder(SDK_ID, &base).build().unwrap(), log)
+    let base = crate::common::serve_api(app).await;
+    (crate::common::builder(SDK_ID, &base).build().unwrap(), log)
 }
 
 fn last(log: &Log) -> Seen {
@@ -284,10 +280,8 @@ async fn a_missing_path_parameter_is_an_invalid_request_not_a_panic() {
 async fn answering(status: StatusCode, body: &'static str) -> Client {
     let app = axum::Router::new()
         .fallback(move || async move { (status, [("content-type", "application/json")], body) });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}/idverify/v1", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    common::builder(SDK_ID, &base).build().unwrap()
+    let base = crate::common::serve_api(app).await;
+    crate::common::builder(SDK_ID, &base).build().unwrap()
 }
 
 #[tokio::test]
