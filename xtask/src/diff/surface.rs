@@ -1,6 +1,6 @@
 //! The public items of the generated code, read with `syn` from what the generator really
 //! produces: the types with their fields and `Default` impls, the enums with their variants,
-//! and for each endpoint the client method, its builder's setters and what `send` returns.
+//! and for each operation the client method, its builder's setters and what `send` returns.
 //! This is what users of `idv-api` compile against, so it is what the diff names and compares
 //! (as cargo-public-api and cargo-semver-checks do), instead of a model of typify's choices.
 
@@ -56,33 +56,32 @@ impl Method {
 pub(crate) struct Surface {
     /// The types in `types`, by name.
     pub types: BTreeMap<String, TypeItem>,
-    /// The client's operations, by endpoint (`GET /sessions/{id}`).
+    /// The client's operations, by the name of their `Client` method (`get_session`:
+    /// progenitor's snake case of the `operationId`, as in the generated `route` table).
     pub methods: BTreeMap<String, Method>,
 }
 
 impl Surface {
     /// Reads the public items of a generated file.
     pub(crate) fn of(file: &syn::File) -> Surface {
+        let module = |name: &str| {
+            file.items.iter().find_map(|item| match item {
+                syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| items),
+                _ => None,
+            })
+        };
         let mut surface = Surface::default();
-        for item in &file.items {
-            match item {
-                syn::Item::Mod(m) if m.ident == "types" => {
-                    if let Some((_, items)) = &m.content {
-                        surface.types = types(items);
-                    }
-                }
-                syn::Item::Mod(m) if m.ident == "builder" => {
-                    if let Some((_, items)) = &m.content {
-                        surface.methods = builders(items, &surface.types);
-                    }
-                }
-                _ => {}
-            }
+        if let Some(items) = module("types") {
+            surface.types = types(items);
         }
-        let methods = client_methods(&file.items);
-        for method in surface.methods.values_mut() {
-            if let Some(name) = methods.get(&method.builder) {
+        // The operation builders, each under the `Client` method that returns it.
+        let names = client_methods(&file.items);
+        for mut method in
+            module("builder").map_or_else(Vec::new, |items| builders(items, &surface.types))
+        {
+            if let Some(name) = names.get(&method.builder) {
                 method.name = name.clone();
+                surface.methods.insert(name.clone(), method);
             }
         }
         surface
@@ -252,10 +251,10 @@ fn wire_name(field: &syn::Field) -> String {
     name
 }
 
-/// Every builder in the top-level `builder` module, keyed by the endpoint its `send` calls.
-fn builders(items: &[syn::Item], types: &BTreeMap<String, TypeItem>) -> BTreeMap<String, Method> {
+/// Every operation builder in the top-level `builder` module: each `impl` with a `send`.
+fn builders(items: &[syn::Item], types: &BTreeMap<String, TypeItem>) -> Vec<Method> {
     let local: BTreeSet<String> = types.keys().cloned().collect();
-    let mut out = BTreeMap::new();
+    let mut out = Vec::new();
     for item in items {
         let syn::Item::Impl(imp) = item else { continue };
         let syn::Type::Path(self_ty) = &*imp.self_ty else {
@@ -271,49 +270,24 @@ fn builders(items: &[syn::Item], types: &BTreeMap<String, TypeItem>) -> BTreeMap
             success: None,
             error: None,
         };
-        let mut endpoint = None;
+        let mut sends = false;
         for f in imp.items.iter().filter_map(|i| match i {
             syn::ImplItem::Fn(f) if is_public(&f.vis) => Some(f),
             _ => None,
         }) {
             let name = f.sig.ident.to_string();
             if name == "send" {
-                endpoint = doc(&f.attrs).lines().find_map(sends);
+                sends = true;
                 (method.success, method.error) = send_types(&f.sig.output, &local);
             } else if name != "new" {
                 method.setters.insert(name, setter_type(&f.sig, &local));
             }
         }
-        if let Some(endpoint) = endpoint {
-            out.insert(endpoint, method);
+        if sends {
+            out.push(method);
         }
     }
     out
-}
-
-/// `GET /path` from progenitor's doc line "Sends a `GET` request to `/path`".
-fn sends(line: &str) -> Option<String> {
-    let rest = line.trim().strip_prefix("Sends a `")?;
-    let (method, rest) = rest.split_once("` request to `")?;
-    let path = rest.strip_suffix('`')?;
-    Some(format!("{method} {path}"))
-}
-
-fn doc(attrs: &[syn::Attribute]) -> String {
-    attrs
-        .iter()
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// `T` and `E` of `-> Result<ResponseValue<T>, Error<E>>`.
@@ -487,9 +461,5 @@ mod tests {
         assert_eq!(shape("types::Media"), "types::_");
         assert_eq!(shape("i64"), "i64");
         assert_eq!(shape("BTreeMap<String, String>"), "BTreeMap<String, _>");
-        assert_eq!(
-            sends("Sends a `GET` request to `/sessions/{id}`").as_deref(),
-            Some("GET /sessions/{id}")
-        );
     }
 }

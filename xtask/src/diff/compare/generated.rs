@@ -8,6 +8,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use heck::ToSnakeCase;
+
 use super::index::operations;
 use super::{Change, Diff, Place, item};
 use crate::diff::surface::{Method, TypeItem};
@@ -92,29 +94,26 @@ impl Diff<'_> {
             let text = format!("generated `{ty}` changed: `{b}` → `{h}`");
             self.push(&place, Change::Retyped, text);
         }
-        // Methods, by endpoint.
+        // Methods, by name.
         let ops = operations(self.head);
         let changed: Vec<(String, String, String)> = self
             .gen_base
             .methods
             .iter()
-            .filter_map(|(endpoint, base)| {
-                let head = self.gen_head.methods.get(endpoint)?;
+            .filter_map(|(name, base)| {
+                let head = self.gen_head.methods.get(name)?;
                 let (b, h) = (outline_method(base), outline_method(head));
                 let told = [base, head]
                     .iter()
                     .any(|m| reported.contains(&m.markdown()));
-                (b != h && !told).then(|| (endpoint.clone(), b, h))
+                (b != h && !told).then(|| (name.clone(), b, h))
             })
             .collect();
-        for (endpoint, b, h) in changed {
-            let Some(op) = ops
-                .values()
-                .find(|op| format!("{} {}", op.method, op.path) == endpoint)
-            else {
+        for (name, b, h) in changed {
+            let Some(op) = ops.values().find(|op| op.id.to_snake_case() == name) else {
                 continue;
             };
-            let item = self.gen_head.methods.get(&endpoint).map(Method::markdown);
+            let item = self.gen_head.methods.get(&name).map(Method::markdown);
             let place = Place::root(op.group(), Usage::BOTH, item, (None, None));
             let text = format!("generated method changed: {b} → {h}");
             self.push(&place, Change::Retyped, text);

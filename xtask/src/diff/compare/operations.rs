@@ -11,10 +11,11 @@ use crate::diff::Usage;
 use crate::diff::surface::{Method, Surface};
 use crate::diff::wire::Node;
 use crate::names::snake_name;
+use heck::ToSnakeCase;
 
-/// The generated method of an operation, found by its endpoint.
+/// The generated method of an operation, found by its name.
 fn method<'s>(surface: &'s Surface, op: &Op<'_>) -> Option<&'s Method> {
-    surface.methods.get(&format!("{} {}", op.method, op.path))
+    surface.methods.get(&op.id.to_snake_case())
 }
 
 impl<'a> Diff<'a> {
