@@ -12,6 +12,16 @@ fn banner() -> (String, String) {
 }
 
 #[test]
+fn the_demo_key_comes_with_a_warning() {
+    let output = Running::start(&[]).whole_output();
+    let last = output.lines().last().unwrap_or_default();
+    assert_eq!(
+        last, "Never use the key file for anything real: it is the workspace's published test key.",
+        "{output}"
+    );
+}
+
+#[test]
 fn each_official_sdk_gets_its_own_setting() {
     let (banner, sandbox) = banner();
     assert!(sandbox.starts_with("http://127.0.0.1:"), "{banner}");

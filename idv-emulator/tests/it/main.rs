@@ -4,15 +4,18 @@
 mod banner;
 mod cli;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, ChildStdout, Command, Stdio};
 
 use idv_api::idv_signing::{Signer, SigningKey};
 
-/// A running `idv-emulator` and the banner it printed.
+/// A running `idv-emulator` and the banner it printed, up to the line that ends it whatever
+/// the arguments.
 struct Running {
     child: Child,
     banner: String,
+    /// The rest of its standard output, unread.
+    stdout: BufReader<ChildStdout>,
 }
 
 impl Running {
@@ -24,17 +27,26 @@ impl Running {
             .stderr(Stdio::piped())
             .spawn()
             .expect("the emulator binary runs");
-        let stdout = child.stdout.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut banner = String::new();
-        for line in BufReader::new(stdout).lines() {
-            let line = line.unwrap();
-            banner.push_str(&line);
-            banner.push('\n');
-            if line.starts_with("Without its setting") {
-                break;
-            }
+        while !banner.lines().any(|l| l.starts_with("Without its setting")) {
+            let read = stdout.read_line(&mut banner).unwrap();
+            assert!(read > 0, "the banner ended early:\n{banner}");
         }
-        Running { child, banner }
+        Running {
+            child,
+            banner,
+            stdout,
+        }
+    }
+
+    /// Everything it printed on its standard output: it is stopped, and the rest read.
+    fn whole_output(&mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut rest = String::new();
+        self.stdout.read_to_string(&mut rest).unwrap();
+        format!("{}{rest}", self.banner)
     }
 
     fn field(&self, name: &str) -> String {
