@@ -13,13 +13,11 @@
 use std::error::Error;
 use std::process::ExitCode;
 
+use idv_api::sandbox::SandboxConfig;
 use idv_api::types::{
-    ApiError, BreakdownItem, BreakdownResult, CheckReport, CheckType, CreateSessionPayload,
-    GetSessionResult, ManualCheck, Recommendation, RecommendationValue, RequestedCheck,
+    CheckType, CreateSessionPayload, GetSessionResult, ManualCheck, RequestedCheck,
     RequestedCheckConfig, RequestedTask, RequestedTaskConfig, RequiredDocument,
-    RequiredDocumentType, ResponseConfig, SandboxCheckReports, SandboxCheckResult,
-    SandboxDocumentCheck, SandboxTaskResults, SandboxTextDataCheck, SandboxTextDataCheckResult,
-    SandboxTextExtractionResult, SandboxTextExtractionTask, SdkConfig, TaskType,
+    RequiredDocumentType, SdkConfig, TaskType,
 };
 use idv_api::{Client, KEY_FILE_ENV, MediaContentExt, SANDBOX_URL, SDK_ID_ENV};
 use idv_emulator::Emulator;
@@ -51,12 +49,7 @@ async fn run() -> Result<()> {
 
     step(1, "Create a session", "POST /sessions");
     let payload = session_payload();
-    let created = client
-        .create_session()
-        .body(payload)
-        .send()
-        .await
-        .map_err(api)?;
+    let created = client.create_session().body(payload).send().await?;
     let (session_id, token) = (&created.session_id, &created.client_session_token);
     println!("   session id:           {session_id}");
     match created.client_session_token_ttl {
@@ -83,9 +76,8 @@ async fn run() -> Result<()> {
         .session_id(session_id)
         .body(sandbox_results())
         .send()
-        .await
-        .map_err(api)?;
-    println!("   authenticity and face match approve; text extraction finds Jane Doe");
+        .await?;
+    println!("   every check approves; text extraction finds Jane Doe");
 
     if emulator.is_some() {
         step(
@@ -99,12 +91,7 @@ async fn run() -> Result<()> {
     }
 
     step(4, "Fetch the session", "GET /sessions/{id}");
-    let session = client
-        .get_session()
-        .session_id(session_id)
-        .send()
-        .await
-        .map_err(api)?;
+    let session = client.get_session().session_id(session_id).send().await?;
     print_session(&session);
 
     step(
@@ -122,8 +109,7 @@ async fn run() -> Result<()> {
                 .session_id(session_id)
                 .media_id(&media_id)
                 .send()
-                .await
-                .map_err(api)?;
+                .await?;
             match response.into_media() {
                 None => println!("   {what}: held back (204): regulations prevent returning it"),
                 Some(media) => {
@@ -143,8 +129,7 @@ async fn run() -> Result<()> {
         .delete_session()
         .session_id(session_id)
         .send()
-        .await
-        .map_err(api)?;
+        .await?;
     println!("   deleted ({})", deleted.status());
     println!("\nDone.");
     Ok(())
@@ -231,71 +216,18 @@ fn session_payload() -> CreateSessionPayload {
     }
 }
 
-/// A report that recommends APPROVE, each of `sub_checks` passing.
-fn approve(sub_checks: &[&str]) -> CheckReport {
-    let pass = |sub_check: &&str| BreakdownItem {
-        sub_check: Some(sub_check.to_string()),
-        result: Some(BreakdownResult::Pass),
-        ..Default::default()
-    };
-    CheckReport {
-        recommendation: Some(Recommendation {
-            value: Some(RecommendationValue::Approve),
-            ..Default::default()
-        }),
-        breakdown: sub_checks.iter().map(pass).collect(),
-        ..Default::default()
-    }
-}
-
-/// What the sandbox should report for this session.
-fn sandbox_results() -> ResponseConfig {
-    let document_check = |sub_checks: &[&str]| SandboxDocumentCheck {
-        result: Some(SandboxCheckResult {
-            report: Some(approve(sub_checks)),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
-    let fields: serde_json::Map<String, serde_json::Value> = [
-        ("full_name", "Jane Doe"),
-        ("date_of_birth", "1990-04-01"),
-        ("nationality", "GBR"),
-    ]
-    .into_iter()
-    .map(|(name, value)| (name.to_string(), value.into()))
-    .collect();
-    ResponseConfig {
-        task_results: Some(SandboxTaskResults {
-            id_document_text_data_extraction: vec![SandboxTextExtractionTask {
-                result: Some(SandboxTextExtractionResult {
-                    document_fields: fields,
-                    detected_country: Some("GBR".into()),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }],
-            ..Default::default()
-        }),
-        check_reports: Some(SandboxCheckReports {
-            id_document_authenticity: vec![document_check(&[
-                "document_in_date",
-                "real_document",
-                "no_sign_of_tampering",
-            ])],
-            id_document_face_match: vec![document_check(&["ai_face_match"])],
-            id_document_text_data_check: vec![SandboxTextDataCheck {
-                result: Some(SandboxTextDataCheckResult {
-                    report: Some(approve(&["text_data_readable"])),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }],
-            async_report_delay: Some(0),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
+/// What the sandbox should report for this session: every check approves, and the ID
+/// document's text extraction finds Jane Doe.
+fn sandbox_results() -> SandboxConfig {
+    let fields = serde_json::json!({
+        "full_name": "Jane Doe",
+        "date_of_birth": "1990-04-01",
+        "nationality": "GBR",
+    });
+    let fields = fields.as_object().cloned().unwrap_or_default();
+    SandboxConfig::approve_all()
+        .id_document_fields(fields)
+        .async_report_delay(0)
 }
 
 fn print_session(session: &GetSessionResult) {
@@ -323,16 +255,9 @@ fn print_session(session: &GetSessionResult) {
     for check in &session.checks {
         let kind = check.type_.as_ref().map_or("?", |t| t.as_str());
         let state = check.state.as_ref().map_or("?", |s| s.as_str());
+        let recommendation = check.recommendation().map_or("-", |v| v.as_str());
+        println!("   check {kind:<28} {state:<8} recommendation: {recommendation}");
         let report = check.report.as_ref();
-        let recommendation = report.and_then(|r| r.recommendation.as_ref());
-        let value = recommendation
-            .and_then(|r| r.value.as_ref())
-            .map_or("-", |v| v.as_str());
-        let reason = recommendation
-            .and_then(|r| r.reason.as_deref())
-            .map(|r| format!(" ({r})"))
-            .unwrap_or_default();
-        println!("   check {kind:<28} {state:<8} recommendation: {value}{reason}");
         for item in report.map(|r| r.breakdown.as_slice()).unwrap_or_default() {
             let result = item.result.as_ref().map_or("?", |r| r.as_str());
             println!(
@@ -358,25 +283,4 @@ fn first_media(session: &GetSessionResult) -> Option<(&'static str, String)> {
 
 fn step(number: u32, what: &str, operation: &str) {
     println!("\n{number}. {what}  ({operation})");
-}
-
-/// An API error as a sentence: the status, the code, the message and each bad property.
-fn api(error: idv_api::Error<ApiError>) -> Box<dyn Error> {
-    let idv_api::Error::ErrorResponse(response) = &error else {
-        return error.to_string().into();
-    };
-    let mut text = format!(
-        "the API answered {}: {} {}",
-        response.status(),
-        response.code.as_deref().unwrap_or(""),
-        response.message.as_deref().unwrap_or("")
-    );
-    for detail in &response.errors {
-        let property = detail.property.as_deref().unwrap_or("");
-        text.push_str(&format!(
-            "\n  {property}: {}",
-            detail.message.as_deref().unwrap_or("")
-        ));
-    }
-    text.into()
 }

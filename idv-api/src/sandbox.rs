@@ -112,18 +112,63 @@ impl SandboxConfig {
     }
 
     /// The ID documents' text extraction task extracts `fields` (for example `full_name` and
-    /// `date_of_birth`), and their text data checks report them.
-    pub fn id_document_fields(mut self, fields: Map<String, Value>) -> Self {
+    /// `date_of_birth`), and their text data checks report them: for every ID document that
+    /// no [`document_fields`](Self::document_fields) filter selects.
+    pub fn id_document_fields(self, fields: Map<String, Value>) -> Self {
+        self.extraction(None, fields)
+    }
+
+    /// The text extraction of the ID documents `filter` selects (by issuing country, by
+    /// document type) extracts `fields`, as the official sandbox SDKs' `withDocumentFilter`
+    /// says; other documents extract what [`id_document_fields`](Self::id_document_fields)
+    /// says. A later call with the same filter replaces an earlier one.
+    ///
+    /// ```
+    /// use idv_api::sandbox::SandboxConfig;
+    /// use idv_api::types::SandboxDocumentFilter;
+    /// use serde_json::json;
+    ///
+    /// let french = SandboxDocumentFilter { country_codes: vec!["FRA".into()], ..Default::default() };
+    /// let fields = |name: &str| json!({"full_name": name}).as_object().cloned().unwrap();
+    /// let config = SandboxConfig::approve_all()
+    ///     .document_fields(french, fields("Marie Curie"))
+    ///     .id_document_fields(fields("Ada Lovelace"));
+    /// ```
+    pub fn document_fields(
+        self,
+        filter: types::SandboxDocumentFilter,
+        fields: Map<String, Value>,
+    ) -> Self {
+        self.extraction(Some(filter), fields)
+    }
+
+    /// Sets the ID document text extraction for the documents `filter` selects (all, for
+    /// `None`). The sandbox uses the first task whose filter selects a document, so filtered
+    /// tasks stay ahead of the one without a filter.
+    fn extraction(
+        mut self,
+        filter: Option<types::SandboxDocumentFilter>,
+        fields: Map<String, Value>,
+    ) -> Self {
+        let tasks = &mut (self.config.task_results.get_or_insert_default())
+            .id_document_text_data_extraction;
+        tasks.retain(|task| task.document_filter != filter);
+        let at = match filter {
+            Some(_) => tasks
+                .iter()
+                .take_while(|t| t.document_filter.is_some())
+                .count(),
+            None => tasks.len(),
+        };
         let task = types::SandboxTextExtractionTask {
+            document_filter: filter,
             result: Some(types::SandboxTextExtractionResult {
                 document_fields: fields,
                 ..Default::default()
             }),
             ..Default::default()
         };
-        let mut tasks = self.config.task_results.take().unwrap_or_default();
-        tasks.id_document_text_data_extraction = vec![task];
-        self.config.task_results = Some(tasks);
+        tasks.insert(at, task);
         self
     }
 
@@ -254,6 +299,31 @@ mod tests {
             json,
             json!({"task_results": {"ID_DOCUMENT_TEXT_DATA_EXTRACTION": [
                 {"result": {"document_fields": {"full_name": "Ada Lovelace", "date_of_birth": "1815-12-10"}}}
+            ]}})
+        );
+    }
+
+    #[test]
+    fn a_documents_fields_come_before_the_other_documents_whatever_the_order_of_the_calls() {
+        let object = |value: Value| value.as_object().cloned().unwrap();
+        let filter = |country: &str| types::SandboxDocumentFilter {
+            country_codes: vec![country.into()],
+            ..Default::default()
+        };
+        let config = SandboxConfig::new()
+            .id_document_fields(object(json!({"full_name": "Ada Lovelace"})))
+            .document_fields(filter("FRA"), object(json!({"full_name": "Old"})))
+            .document_fields(filter("ITA"), object(json!({"full_name": "Enrico Fermi"})))
+            .document_fields(filter("FRA"), object(json!({"full_name": "Marie Curie"})))
+            .id_document_fields(object(json!({"full_name": "Grace Hopper"})));
+        assert_eq!(
+            json_of(config),
+            json!({"task_results": {"ID_DOCUMENT_TEXT_DATA_EXTRACTION": [
+                {"document_filter": {"country_codes": ["ITA"]},
+                 "result": {"document_fields": {"full_name": "Enrico Fermi"}}},
+                {"document_filter": {"country_codes": ["FRA"]},
+                 "result": {"document_fields": {"full_name": "Marie Curie"}}},
+                {"result": {"document_fields": {"full_name": "Grace Hopper"}}}
             ]}})
         );
     }

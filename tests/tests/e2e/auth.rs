@@ -4,11 +4,11 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use idv_api::Client;
-use idv_api::idv_signing::{SigningKey, signed_message};
+use idv_api::idv_signing::SigningKey;
 use idv_api::types::{CreateSessionPayload, ResponseConfig};
 use serde_json::Value;
 
-use super::{api_error, code, signer, start};
+use super::{api_error, code, signed_as_an_sdk, signer, start, wrong_signer, wrongly_signed};
 
 fn now() -> u64 {
     SystemTime::now()
@@ -21,10 +21,7 @@ fn now() -> u64 {
 async fn a_wrong_key_gets_401_from_every_operation() {
     let (emulator, _) = start().await;
     let session = emulator.demo_session();
-    let key = SigningKey::from_pem(include_str!("../data/other-rsa2048.pem")).unwrap();
-    let signer =
-        idv_api::idv_signing::Signer::new(emulator.sdk_id(), key, &emulator.sandbox_url()).unwrap();
-    let client = Client::builder(signer).build().unwrap();
+    let client = wrongly_signed(&emulator);
     let (sdk_id, config) = (emulator.sdk_id(), ResponseConfig::default());
     let statuses = [
         api_error(
@@ -210,8 +207,6 @@ async fn the_official_sdks_style_of_request_is_accepted() {
         .unwrap();
 
     // As the Node SDK signs `getSupportedDocuments`: nonce and timestamp, no sdkId.
-    let key = SigningKey::from_pem_file(emulator.key_path()).unwrap();
-    let http = reqwest::Client::new();
     let unsigned = |path: &str| {
         format!(
             "{path}?includeNonLatin=true&nonce={}&timestamp={}",
@@ -220,11 +215,7 @@ async fn the_official_sdks_style_of_request_is_accepted() {
         )
     };
     let get = |path_and_query: String| {
-        let digest = key
-            .sign(signed_message("GET", &path_and_query, None).as_bytes())
-            .unwrap();
-        http.get(format!("{}{path_and_query}", emulator.sandbox_url()))
-            .header("X-Yoti-Auth-Digest", digest)
+        signed_as_an_sdk(&emulator, "GET", &path_and_query, None)
             .header("X-Yoti-SDK", "Node")
             .header("X-Yoti-SDK-Version", "Node-4.13.2")
             .header("Accept", "application/json")
@@ -303,9 +294,7 @@ async fn the_emulators_bearer_token_authenticates_and_any_other_gets_401() {
 async fn every_operation_of_the_spec_refuses_a_wrong_key_and_no_authentication() {
     let (emulator, _) = start().await;
     let session = emulator.demo_session();
-    let key = SigningKey::from_pem(include_str!("../data/other-rsa2048.pem")).unwrap();
-    let wrong =
-        idv_api::idv_signing::Signer::new(emulator.sdk_id(), key, &emulator.sandbox_url()).unwrap();
+    let wrong = wrong_signer(&emulator);
     let spec: Value = serde_yaml::from_str(include_str!("../../../spec/idv.yaml")).unwrap();
     let http = reqwest::Client::new();
     let mut operations = 0;

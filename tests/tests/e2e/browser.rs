@@ -22,7 +22,7 @@ use idv_emulator::Emulator;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
-use super::{client, typed};
+use super::{client, serve, typed};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -181,10 +181,7 @@ async fn business() -> (
             ),
         )
         .with_state(state.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    (addr, state, returned, notified)
+    (serve(router).await, state, returned, notified)
 }
 
 /// The payload of a session whose user returns to `addr`, notified at `addr`'s `/hook`.

@@ -12,7 +12,7 @@ use idv_api::types::{
 use idv_api::{Client, MediaContentExt};
 use serde_json::{Value, json};
 
-use super::{api_error, code, create, signer, start};
+use super::{api_error, code, create, signer, start, wrongly_signed};
 
 #[tokio::test]
 async fn the_configuration_is_derived_from_the_session_and_its_state() {
@@ -172,11 +172,7 @@ async fn the_configuration_answers_404_and_401() {
     assert_eq!((status, code(&error)), (404, "SESSION_NOT_FOUND"));
 
     let id = emulator.demo_session();
-    let key = idv_api::idv_signing::SigningKey::from_pem(include_str!("../data/other-rsa2048.pem"))
-        .unwrap();
-    let wrong =
-        idv_api::idv_signing::Signer::new(emulator.sdk_id(), key, &emulator.sandbox_url()).unwrap();
-    let wrong = idv_api::Client::builder(wrong).build().unwrap();
+    let wrong = wrongly_signed(&emulator);
     let (status, _) = api_error(
         wrong
             .get_session_configuration()
@@ -215,15 +211,6 @@ async fn face_comparison_session(client: &Client) -> String {
         ]),
     )
     .await
-}
-
-/// A client that signs with a key the emulator does not know.
-fn wrongly_signed(emulator: &idv_emulator::Emulator) -> Client {
-    let key = idv_api::idv_signing::SigningKey::from_pem(include_str!("../data/other-rsa2048.pem"))
-        .unwrap();
-    let signer =
-        idv_api::idv_signing::Signer::new(emulator.sdk_id(), key, &emulator.sandbox_url()).unwrap();
-    Client::builder(signer).build().unwrap()
 }
 
 /// Some bytes that look like a JPEG, with every byte value and a CRLF in them.

@@ -2,7 +2,7 @@
 
 use idv_api::types::{CheckType, CreateSessionPayload, RequestedCheck};
 
-use super::{api_error, code, create, start};
+use super::{api_error, code, create, start, wrongly_signed};
 
 #[tokio::test]
 async fn tracked_devices_are_listed_per_resource_and_deleted() {
@@ -85,11 +85,7 @@ async fn tracked_devices_answer_404_and_401() {
     assert_eq!((status, code(&error)), (404, "SESSION_NOT_FOUND"));
 
     let id = emulator.demo_session();
-    let key = idv_api::idv_signing::SigningKey::from_pem(include_str!("../data/other-rsa2048.pem"))
-        .unwrap();
-    let signer =
-        idv_api::idv_signing::Signer::new(emulator.sdk_id(), key, &emulator.sandbox_url()).unwrap();
-    let wrong = idv_api::Client::builder(signer).build().unwrap();
+    let wrong = wrongly_signed(&emulator);
     let (status, _) = api_error(
         wrong
             .get_session_tracked_devices()

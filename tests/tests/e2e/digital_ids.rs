@@ -9,10 +9,9 @@ use idv_api::types::{
     DocumentFilterType, GetSessionResult, IdDocumentResource, RequestedCheck, RequiredDocument,
     RequiredDocumentType, ResponseConfig, SdkConfig, SuppressedScreen,
 };
-use idv_emulator::Emulator;
 use serde_json::{Value, json};
 
-use super::{create, start};
+use super::{create, send_signed, start};
 
 /// The Node 4.14 filters of `data/sdk-requests/node-4.14-digital-id-filters.json`, by name.
 fn node_filters() -> Vec<(String, String)> {
@@ -26,28 +25,6 @@ fn node_filters() -> Vec<(String, String)> {
         .iter()
         .map(|(name, f)| (name.clone(), f["json"].as_str().unwrap().to_owned()))
         .collect()
-}
-
-/// Posts `body`'s exact bytes to `POST /sessions` on the sandbox, signed; the status and body.
-async fn post_session(emulator: &Emulator, body: Vec<u8>) -> (u16, Value) {
-    let http = reqwest::Client::new();
-    let url = format!("{}/sessions", emulator.sandbox_url());
-    let mut request = http
-        .post(url)
-        .header("content-type", "application/json")
-        .body(body)
-        .build()
-        .unwrap();
-    super::signer(emulator, &emulator.sandbox_url())
-        .sign_request(&mut request)
-        .unwrap();
-    let response = http.execute(request).await.unwrap();
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
 }
 
 /// A required ID document whose filter allows Digital IDs from `providers`.
@@ -111,7 +88,9 @@ async fn the_node_4_14_filters_are_accepted_byte_for_byte() {
     for (name, filter) in filters {
         let body =
             format!(r#"{{"required_documents":[{{"type":"ID_DOCUMENT","filter":{filter}}}]}}"#);
-        let (status, answer) = post_session(&emulator, body.into_bytes()).await;
+        let post = reqwest::Method::POST;
+        let json = Some("application/json");
+        let (status, answer) = send_signed(&emulator, post, "/sessions", json, Some(&body)).await;
         assert_eq!(status, 201, "{name}: {answer}");
         // The filter as the emulator read it: the session lists the ID document it asked for.
         let id = answer["session_id"].as_str().unwrap();

@@ -6,7 +6,7 @@ use idv_api::MediaContentExt as _;
 use idv_api::types::{IbvContactProfile, IbvInstructions};
 use serde_json::{Value, json};
 
-use super::{api_error, code, start, typed};
+use super::{api_error, code, send_signed as send, start, typed, wrongly_signed};
 
 fn instructions() -> Value {
     json!({
@@ -155,11 +155,7 @@ async fn instructions_are_set_read_rendered_and_emailed() {
 #[tokio::test]
 async fn instructions_answer_404_for_an_unknown_session_and_401_to_a_wrong_key() {
     let (emulator, client) = start().await;
-    let key = idv_api::idv_signing::SigningKey::from_pem(include_str!("../data/other-rsa2048.pem"))
-        .unwrap();
-    let signer =
-        idv_api::idv_signing::Signer::new(emulator.sdk_id(), key, &emulator.sandbox_url()).unwrap();
-    let wrong = idv_api::Client::builder(signer).build().unwrap();
+    let wrong = wrongly_signed(&emulator);
     let id = emulator.demo_session();
     for (client, session, expected) in [(&client, "nope", 404), (&wrong, id.as_str(), 401)] {
         let body: IbvInstructions = typed(instructions());
@@ -220,35 +216,6 @@ async fn instructions_answer_404_for_an_unknown_session_and_401_to_a_wrong_key()
     assert_eq!(pdf.status(), 204);
 }
 
-/// Sends a signed request to the sandbox base URL, as the Java SDK would; returns the status
-/// and the JSON body.
-async fn send(
-    emulator: &idv_emulator::Emulator,
-    method: reqwest::Method,
-    path: &str,
-    content_type: &str,
-    body: Option<String>,
-) -> (u16, Value) {
-    let http = reqwest::Client::new();
-    let mut request = http
-        .request(method, format!("{}{path}", emulator.sandbox_url()))
-        .header("content-type", content_type);
-    if let Some(body) = body {
-        request = request.body(body);
-    }
-    let mut request = request.build().unwrap();
-    super::signer(emulator, &emulator.sandbox_url())
-        .sign_request(&mut request)
-        .unwrap();
-    let response = http.execute(request).await.unwrap();
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
 /// The Java SDK's own request body (from the signing vectors it made), and its bodiless email
 /// POST that still says `Content-Type: application/json`, are accepted byte for byte.
 #[tokio::test]
@@ -263,10 +230,10 @@ async fn what_the_java_sdk_sends_is_accepted() {
         .iter()
         .find(|v| v["operation"] == "putIbvInstructions")
         .expect("the Java SDK's putIbvInstructions vector");
-    let body = java["body"].as_str().unwrap().to_owned();
+    let body = java["body"].as_str();
     let path = format!("/sessions/{id}/instructions");
-    let put = reqwest::Method::PUT;
-    let (status, error) = send(&emulator, put, &path, "application/json", Some(body)).await;
+    let (json, put) = (Some("application/json"), reqwest::Method::PUT);
+    let (status, error) = send(&emulator, put, &path, json, body).await;
     assert_eq!(status, 200, "{error}");
     let read = client
         .get_ibv_instructions()
@@ -283,7 +250,7 @@ async fn what_the_java_sdk_sends_is_accepted() {
         &emulator,
         reqwest::Method::POST,
         &email,
-        "application/json",
+        Some("application/json"),
         None,
     )
     .await;
@@ -304,8 +271,8 @@ async fn a_bad_instructions_body_gets_400_or_415_and_stores_nothing() {
             &emulator,
             reqwest::Method::PUT,
             &path,
-            "application/json",
-            Some(bad.to_string()),
+            Some("application/json"),
+            Some(&bad.to_string()),
         )
         .await;
         assert_eq!(status, 400, "{bad}: {error}");
@@ -316,8 +283,8 @@ async fn a_bad_instructions_body_gets_400_or_415_and_stores_nothing() {
         &emulator,
         reqwest::Method::PUT,
         &path,
-        "text/plain",
-        Some(body),
+        Some("text/plain"),
+        Some(&body),
     )
     .await;
     assert_eq!(status, 415, "{error}");

@@ -13,7 +13,7 @@ use idv_api::types::{
 };
 use tokio::sync::mpsc;
 
-use super::{create, start, typed};
+use super::{create, serve, start, typed};
 
 /// One notification as the endpoint received it.
 struct Received {
@@ -48,9 +48,7 @@ async fn endpoint(fail_first: usize) -> (String, mpsc::UnboundedReceiver<Receive
         }
     };
     let router = axum::Router::new().route("/yoti/updates", axum::routing::post(hook));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/yoti/updates", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let url = format!("http://{}/yoti/updates", serve(router).await);
     (url, rx)
 }
 

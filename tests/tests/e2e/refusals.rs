@@ -5,36 +5,7 @@
 use idv_api::types::{CheckType, CreateSessionPayload, RequestedCheck};
 use serde_json::{Value, json};
 
-use super::{api_error, code, start, typed};
-
-/// Sends a signed request to the sandbox base URL; returns the status and the JSON body.
-async fn send(
-    emulator: &idv_emulator::Emulator,
-    method: reqwest::Method,
-    path: &str,
-    content_type: Option<&str>,
-    body: Option<&'static str>,
-) -> (u16, Value) {
-    let http = reqwest::Client::new();
-    let mut request = http.request(method, format!("{}{path}", emulator.sandbox_url()));
-    if let Some(content_type) = content_type {
-        request = request.header("content-type", content_type);
-    }
-    if let Some(body) = body {
-        request = request.body(body);
-    }
-    let mut request = request.build().unwrap();
-    super::signer(emulator, &emulator.sandbox_url())
-        .sign_request(&mut request)
-        .unwrap();
-    let response = http.execute(request).await.unwrap();
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
+use super::{api_error, code, send_signed as send, start, typed};
 
 /// Every operation whose spec entry declares a 415 answers it to a body sent as text.
 #[tokio::test]

@@ -1,9 +1,15 @@
 //! `idv_api::sandbox::SandboxConfig`: the few-line sandbox configurations, as the emulator reads
 //! them.
 
+use idv_api::MediaContentExt as _;
 use idv_api::sandbox::{CONFIGURABLE_CHECKS, SandboxConfig};
-use idv_api::types::{CheckType, CreateSessionPayload, RecommendationValue, RequestedCheck};
+use idv_api::types::{
+    CheckType, CreateSessionPayload, RecommendationValue, RequestedCheck, RequestedTask,
+    SandboxDocumentFilter, TaskType,
+};
+use serde_json::{Value, json};
 
+use super::sandbox::restricted;
 use super::{create, start};
 
 #[test]
@@ -86,4 +92,62 @@ async fn a_check_type_the_sandbox_does_not_configure_is_not_sent() {
         ),
         other => panic!("expected InvalidRequest, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_given_documents_fields_are_what_its_extraction_returns() {
+    let (emulator, client) = start().await;
+    let fields = |name: &str| json!({"full_name": name}).as_object().cloned().unwrap();
+    let french = SandboxDocumentFilter {
+        country_codes: vec!["FRA".into()],
+        ..Default::default()
+    };
+    let config = SandboxConfig::approve_all()
+        .id_document_fields(fields("Ada Lovelace"))
+        .document_fields(french, fields("Marie Curie"));
+    client
+        .put_application_response_config()
+        .sdk_id(emulator.sdk_id())
+        .body(config)
+        .send()
+        .await
+        .unwrap();
+    let payload = CreateSessionPayload {
+        requested_tasks: vec![RequestedTask::new(TaskType::IdDocumentTextDataExtraction)],
+        required_documents: vec![
+            restricted("FRA", "NATIONAL_ID"),
+            restricted("USA", "DRIVING_LICENCE"),
+        ],
+        ..Default::default()
+    };
+    let id = create(&client, payload).await;
+
+    let session = client.get_session().session_id(&id).send().await.unwrap();
+    let mut extracted = Vec::new();
+    for document in &session.resources.as_ref().unwrap().id_documents {
+        let media = document.tasks[0].generated_media[0].id.as_deref().unwrap();
+        let content = client
+            .get_media_content()
+            .session_id(&id)
+            .media_id(media)
+            .send()
+            .await
+            .unwrap();
+        let bytes = content
+            .into_media()
+            .expect("content")
+            .bytes()
+            .await
+            .unwrap();
+        let fields: Value = serde_json::from_slice(&bytes).unwrap();
+        extracted.push((document.issuing_country.clone().unwrap(), fields));
+    }
+    extracted.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        extracted,
+        [
+            ("FRA".to_owned(), json!({"full_name": "Marie Curie"})),
+            ("USA".to_owned(), json!({"full_name": "Ada Lovelace"})),
+        ]
+    );
 }

@@ -12,15 +12,13 @@ use idv_api::{Client, MediaContentExt, TokenSource};
 use idv_emulator::Emulator;
 use serde_json::{Value, json};
 
+use super::wrong_key;
+
 const SCOPES: [&str; 2] = ["idv:sessions", "idv:sandbox"];
 const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 fn key(emulator: &Emulator) -> SigningKey {
     SigningKey::from_pem_file(emulator.key_path()).expect("the test key loads")
-}
-
-fn other_key() -> SigningKey {
-    SigningKey::from_pem(include_str!("../data/other-rsa2048.pem")).unwrap()
 }
 
 /// A token source for the emulator's application and token endpoint.
@@ -248,7 +246,7 @@ async fn refused(emulator: &Emulator, source: TokenSource) -> idv_api::Error {
 #[tokio::test]
 async fn a_bad_key_is_refused_as_invalid_client_naming_the_url_and_never_the_assertion() {
     let emulator = Emulator::start().await.unwrap();
-    let source = TokenSource::new(emulator.sdk_id(), other_key(), SCOPES)
+    let source = TokenSource::new(emulator.sdk_id(), wrong_key(), SCOPES)
         .unwrap()
         .with_auth_url(emulator.auth_url())
         .unwrap();
@@ -423,7 +421,7 @@ async fn bad_token_requests_get_rfc_6749_errors() {
     }
     // Signed by another key; naming another application; not a JWT; not PS384.
     for jwt in [
-        assertion(&emulator, &other_key(), now()),
+        assertion(&emulator, &wrong_key(), now()),
         client_assertion(&key, "other", emulator.auth_url(), now(), &uuid_like()).unwrap(),
         "not.a-jwt".to_owned(),
         fresh().replacen(

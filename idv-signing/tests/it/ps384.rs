@@ -5,7 +5,7 @@
 //! by a verifier other than the code that made it. OpenSSL made the one in
 //! `tests/data/ps384-assertion-openssl.jwt` (see `tests/data/README.md`).
 
-mod common;
+use crate::common;
 
 use base64::prelude::{BASE64_URL_SAFE_NO_PAD, Engine as _};
 use common::{SDK_ID, key, read};

@@ -1,5 +1,4 @@
-//! Shared by the integration tests: test data, the vectors and a pinned signer.
-#![allow(dead_code)] // Each test crate uses part of this.
+//! Shared by the test modules: test data, the vectors and a pinned signer.
 
 use std::path::PathBuf;
 
@@ -39,8 +38,6 @@ pub fn pinned_signer(backend: Backend, base: &str) -> Signer {
 pub struct Vector {
     /// Unique: the operation, and what sets this vector apart from the operation's others.
     pub name: String,
-    /// The `operationId` in `spec/idv.yaml`.
-    pub operation: String,
     pub key: String,
     pub method: String,
     pub path: String,

@@ -2,35 +2,23 @@
 //! points that SDK at the emulator: a Python user who followed a Node-only line would sign
 //! requests with the emulator's test key and send them to the real Yoti API.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use crate::Running;
 
-/// The banner of `idv-emulator --port 0`, up to its last line, and the sandbox URL it printed.
+/// The banner of `idv-emulator --port 0`, and the sandbox URL it printed.
 fn banner() -> (String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_idv-emulator"))
-        .args(["--port", "0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the emulator binary runs");
-    let stdout = child.stdout.take().unwrap();
-    let mut banner = String::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        banner.push_str(&line);
-        banner.push('\n');
-        if line.starts_with("Never use the key file") {
-            break;
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    let sandbox = banner
-        .lines()
-        .find_map(|l| l.strip_prefix("sandbox URL:"))
-        .expect("the banner names the sandbox URL")
-        .trim()
-        .to_owned();
-    (banner, sandbox)
+    let emulator = Running::start(&[]);
+    let sandbox = emulator.field("sandbox URL");
+    (emulator.banner.clone(), sandbox)
+}
+
+#[test]
+fn the_demo_key_comes_with_a_warning() {
+    let output = Running::start(&[]).whole_output();
+    let last = output.lines().last().unwrap_or_default();
+    assert_eq!(
+        last, "Never use the key file for anything real: it is the workspace's published test key.",
+        "{output}"
+    );
 }
 
 #[test]

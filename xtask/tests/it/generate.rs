@@ -4,22 +4,9 @@ use serde_json::{Value, json};
 use xtask::check::stale_diff;
 use xtask::error::{Error, Which};
 use xtask::generate::{GENERATED_PATH, generate};
-use xtask::spec::{SPEC_PATH, Spec, load, parse, workspace_root};
+use xtask::spec::{Spec, parse, workspace_root};
 
-fn real_spec() -> Spec {
-    load(&workspace_root()).unwrap()
-}
-
-/// The real spec with `edit` applied, as a spec the generator reads.
-fn edited(edit: impl FnOnce(&mut Value)) -> Spec {
-    let mut value = real_spec().value;
-    edit(&mut value);
-    parse(
-        &serde_yaml::to_string(&value).unwrap(),
-        Which::File(SPEC_PATH.into()),
-    )
-    .unwrap()
-}
+use crate::{edited, real_spec};
 
 /// The violations generation reports, as `pointer: message` lines.
 fn violations(spec: &Spec) -> Vec<String> {

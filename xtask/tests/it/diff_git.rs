@@ -6,8 +6,8 @@ use std::process::Command;
 
 use xtask::cli::run_args;
 
-const BEFORE: &str = include_str!("fixtures/diff/before.yaml");
-const AFTER: &str = include_str!("fixtures/diff/after.yaml");
+const BEFORE: &str = include_str!("../fixtures/diff/before.yaml");
+const AFTER: &str = include_str!("../fixtures/diff/after.yaml");
 
 /// A git repository that is deleted when dropped.
 struct Repo(PathBuf);
@@ -112,7 +112,7 @@ fn compares_a_revision_with_the_working_tree() {
         "**Total:** 6 breaking, 2 additive, 2 docs only."
     );
     // The body is the README example's.
-    let example = include_str!("fixtures/diff/report.md");
+    let example = include_str!("../fixtures/diff/report.md");
     assert_eq!(
         out.split_once('\n').map(|x| x.1),
         example.split_once('\n').map(|x| x.1)

@@ -1,7 +1,7 @@
 //! The official SDKs' vectors for our test key: exact messages and digests with every
 //! backend and both PEM encodings of the key.
 
-mod common;
+use crate::common;
 
 use common::{BASE, NONCE, pinned_signer, vectors};
 use idv_signing::{Backend, SigningKey, Url, signed_message, verify};

@@ -3,7 +3,7 @@
 //!
 //! Case counts are modest: each signing case costs an RSA signature.
 
-mod common;
+use crate::common;
 
 use std::sync::LazyLock;
 

@@ -4,7 +4,7 @@
 //! Digests not found in `official-sdk-vectors.json` were computed with the `openssl` CLI
 //! (see tests/data/README.md).
 
-mod common;
+use crate::common;
 
 use common::{BASE, NONCE, SANDBOX_BASE, SDK_ID, TIMESTAMP, pinned_signer, vector};
 use idv_signing::{Backend, SignError, Url, signed_message};

@@ -1,7 +1,7 @@
 //! Loading keys: every good form, and each bad one with its own error, never echoing key
 //! material.
 
-mod common;
+use crate::common;
 
 use common::{read, vector};
 use idv_signing::{Backend, KeyError, PublicKey, SigningKey};

@@ -1,7 +1,7 @@
 //! The middleware against a loopback server that checks signatures like the API does:
 //! it rejects a bad signature or a nonce it has seen, and fails the first attempt with 503.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -2,10 +2,11 @@
 //! marked field in `Debug` (and in its builder's), and nothing else changes.
 
 use serde_json::{Value, json};
-use xtask::error::{Error, Which};
+use xtask::error::Error;
 use xtask::generate::generate;
-use xtask::spec::{SPEC_PATH, Spec, load, parse, workspace_root};
 use xtask::validate::validate;
+
+use crate::{edited, real_spec};
 
 /// A small test spec: one object with the given properties (a YAML flow mapping's items).
 fn test_spec(properties: &str) -> Value {
@@ -107,20 +108,6 @@ fn a_mark_that_the_generator_cannot_honour_is_refused() {
             Vec::<String>::new()
         );
     }
-}
-
-fn real_spec() -> Spec {
-    load(&workspace_root()).unwrap()
-}
-
-fn edited(edit: impl FnOnce(&mut Value)) -> Spec {
-    let mut value = real_spec().value;
-    edit(&mut value);
-    parse(
-        &serde_yaml::to_string(&value).unwrap(),
-        Which::File(SPEC_PATH.into()),
-    )
-    .unwrap()
 }
 
 #[test]

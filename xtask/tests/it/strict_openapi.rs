@@ -4,11 +4,9 @@
 use serde_json::Value;
 use xtask::error::Which;
 use xtask::generate::generate;
-use xtask::spec::{load, parse, workspace_root};
+use xtask::spec::parse;
 
-fn real_spec() -> xtask::spec::Spec {
-    load(&workspace_root()).unwrap()
-}
+use crate::real_spec;
 
 /// Every mapping of the document with its JSON pointer.
 fn mappings<'v>(node: &'v Value, at: String, out: &mut Vec<(String, &'v Value)>) {

@@ -291,8 +291,6 @@ fn matches_template(template: &str, path: &str) -> bool {
 #[tokio::test]
 async fn the_emulator_accepts_both_forms_where_the_sdks_send_no_sdk_id() {
     let emulator = idv_emulator::Emulator::start().await.unwrap();
-    let key = SigningKey::from_pem_file(emulator.key_path()).unwrap();
-    let http = reqwest::Client::new();
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -308,12 +306,7 @@ async fn the_emulator_accepts_both_forms_where_the_sdks_send_no_sdk_id() {
                 "{path}?{query}{sdk_id}nonce={}&timestamp={seconds}",
                 uuid::Uuid::new_v4()
             );
-            let digest = key
-                .sign(signed_message("GET", &path_and_query, None).as_bytes())
-                .unwrap();
-            let response = http
-                .get(format!("{}{path_and_query}", emulator.sandbox_url()))
-                .header(idv_signing::AUTH_DIGEST_HEADER, digest)
+            let response = crate::signed_as_an_sdk(&emulator, "GET", &path_and_query, None)
                 .send()
                 .await
                 .unwrap();

@@ -1,17 +1,17 @@
 //! The `sign` debugging example, run through the same `run` function its `main` calls.
 
-mod common;
+use crate::common;
 
 #[allow(dead_code)] // The example's `main` is not called here.
-#[path = "../examples/sign.rs"]
-mod sign_example;
+#[path = "../../examples/sign.rs"]
+mod example;
 
 use std::ffi::OsString;
 
 use common::{NONCE, SDK_ID, TIMESTAMP, vector};
 
 fn run(args: &[&str]) -> Result<String, String> {
-    sign_example::run(args.iter().map(OsString::from))
+    example::run(args.iter().map(OsString::from))
 }
 
 fn key_file() -> String {
