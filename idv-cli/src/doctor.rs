@@ -26,7 +26,9 @@ pub fn command() -> clap::Command {
              explained: an SDK id the server does not know (a production SDK id against the \
              sandbox, or the reverse), a key that is not the application's, a wrong base URL.",
         )
-        .after_help("Example:\n  YOTI_CLIENT_SDK_ID=... YOTI_KEY_FILE_PATH=key.pem idv --sandbox doctor")
+        .after_help(
+            "Example:\n  YOTI_CLIENT_SDK_ID=... YOTI_KEY_FILE_PATH=key.pem idv --sandbox doctor",
+        )
 }
 
 struct Report {
@@ -62,7 +64,10 @@ pub async fn run(global: &Global) -> anyhow::Result<()> {
     let key = match global.key_file() {
         Ok(path) => match SigningKey::from_pem_file(path) {
             Ok(key) => {
-                report.ok("key file", format!("{} is an RSA private key", path.display()));
+                report.ok(
+                    "key file",
+                    format!("{} is an RSA private key", path.display()),
+                );
                 Some(key)
             }
             Err(e) => {
@@ -110,10 +115,17 @@ fn url_problem(url: &str) -> Option<String> {
 /// The harmless signed call, and what its answer says about the setup.
 async fn call(client: &Client, base_url: &str, report: &mut Report) {
     let what = "signed call";
-    let result = client.get_session().session_id(NO_SUCH_SESSION).send().await;
+    let result = client
+        .get_session()
+        .session_id(NO_SUCH_SESSION)
+        .send()
+        .await;
     let (status, code, date) = match &result {
         Ok(response) => {
-            report.ok(what, "the server answered (a session with the probe's id exists)");
+            report.ok(
+                what,
+                "the server answered (a session with the probe's id exists)",
+            );
             clock(date_of(response.headers()), report);
             return;
         }
@@ -179,9 +191,11 @@ fn date_of(headers: &reqwest::header::HeaderMap) -> Option<String> {
 
 /// Compares the server's `Date` header with this computer's clock.
 fn clock(date: Option<String>, report: &mut Report) {
-    let Some(server) = date.and_then(|d| chrono::DateTime::parse_from_rfc2822(&d).ok())
-    else {
-        report.ok("clock", "the server sent no Date to compare with (not checked)");
+    let Some(server) = date.and_then(|d| chrono::DateTime::parse_from_rfc2822(&d).ok()) else {
+        report.ok(
+            "clock",
+            "the server sent no Date to compare with (not checked)",
+        );
         return;
     };
     let now = chrono::DateTime::<chrono::Utc>::from(SystemTime::now());

@@ -20,7 +20,9 @@ pub fn command() -> Command {
              SessionNotification; a valid one is printed on stdout and answered 200, anything \
              else is answered 401 or 400 and reported on stderr.",
         )
-        .after_help("Example:\n  idv notifications listen --port 8080 --auth-token username:password")
+        .after_help(
+            "Example:\n  idv notifications listen --port 8080 --auth-token username:password",
+        )
         .arg(
             Arg::new("port")
                 .long("port")
@@ -101,7 +103,9 @@ pub async fn run(m: &ArgMatches) -> anyhow::Result<()> {
         Some("bearer") => NotificationAuth::bearer(token),
         _ => NotificationAuth::basic(token),
     };
-    let host = m.get_one::<String>("host").map_or("127.0.0.1", String::as_str);
+    let host = m
+        .get_one::<String>("host")
+        .map_or("127.0.0.1", String::as_str);
     let port = m.get_one::<u16>("port").copied().unwrap_or(8080);
     let count = m.get_one::<u64>("count").copied();
     let (sender, mut received) = mpsc::unbounded_channel();

@@ -8,6 +8,7 @@
 mod config;
 mod doctor;
 #[allow(clippy::all, unused, missing_docs)]
+#[rustfmt::skip]
 mod generated_cli;
 mod listen;
 mod output;

@@ -5,7 +5,9 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use clap::{Arg, ArgMatches, Command};
-use idv_api::idv_signing::{AUTH_DIGEST_HEADER, SDK_HEADER, SDK, SDK_VERSION, SDK_VERSION_HEADER, Url};
+use idv_api::idv_signing::{
+    AUTH_DIGEST_HEADER, SDK, SDK_HEADER, SDK_VERSION, SDK_VERSION_HEADER, Url,
+};
 
 use crate::config::{Failure, Global};
 
@@ -38,7 +40,10 @@ pub fn command() -> Command {
 
 /// `idv sign`.
 pub fn run(global: &Global, m: &ArgMatches) -> anyhow::Result<()> {
-    let method = m.get_one::<String>("method").map_or("GET", String::as_str).to_uppercase();
+    let method = m
+        .get_one::<String>("method")
+        .map_or("GET", String::as_str)
+        .to_uppercase();
     let url = m.get_one::<String>("url").map_or("", String::as_str);
     let base = global.base_url();
     let full = if url.starts_with('/') {
@@ -56,7 +61,10 @@ pub fn run(global: &Global, m: &ArgMatches) -> anyhow::Result<()> {
             Some(body)
         }
         Some(p) => Some(std::fs::read(p).map_err(|e| {
-            Failure(crate::exit::FAILED, format!("cannot read {}: {e}", p.display()))
+            Failure(
+                crate::exit::FAILED,
+                format!("cannot read {}: {e}", p.display()),
+            )
         })?),
     };
     let parts = global
@@ -72,7 +80,11 @@ pub fn run(global: &Global, m: &ArgMatches) -> anyhow::Result<()> {
     );
     if let Some(body) = &body {
         let text = String::from_utf8(body.clone()).map_err(|_| {
-            Failure(crate::exit::FAILED, "the body is not UTF-8 text; curl's --data-binary @FILE sends it as it is".to_string())
+            Failure(
+                crate::exit::FAILED,
+                "the body is not UTF-8 text; curl's --data-binary @FILE sends it as it is"
+                    .to_string(),
+            )
         })?;
         curl.push_str(&format!(
             " -H {} --data-binary {}",

@@ -14,7 +14,11 @@ use tokio::io::AsyncWriteExt;
 use crate::config::{Failure, Format, Global};
 
 /// The checks a session requests when `--check` is not given.
-const DEFAULT_CHECKS: [&str; 3] = ["ID_DOCUMENT_AUTHENTICITY", "LIVENESS", "ID_DOCUMENT_FACE_MATCH"];
+const DEFAULT_CHECKS: [&str; 3] = [
+    "ID_DOCUMENT_AUTHENTICITY",
+    "LIVENESS",
+    "ID_DOCUMENT_FACE_MATCH",
+];
 
 /// The check reports `sandbox approve|reject` sets.
 const SANDBOX_CHECKS: [&str; 4] = [
@@ -84,12 +88,18 @@ pub fn payload(m: &ArgMatches) -> Value {
     if checks.is_empty() {
         checks = DEFAULT_CHECKS.to_vec();
     }
-    let liveness = m.get_one::<String>("liveness-type").map_or("ZOOM", String::as_str);
+    let liveness = m
+        .get_one::<String>("liveness-type")
+        .map_or("ZOOM", String::as_str);
     let checks: Vec<Value> = checks
         .iter()
         .map(|&check| match check {
-            "LIVENESS" => json!({"type": check, "config": {"liveness_type": liveness, "max_retries": 1}}),
-            "ID_DOCUMENT_FACE_MATCH" => json!({"type": check, "config": {"manual_check": "FALLBACK"}}),
+            "LIVENESS" => {
+                json!({"type": check, "config": {"liveness_type": liveness, "max_retries": 1}})
+            }
+            "ID_DOCUMENT_FACE_MATCH" => {
+                json!({"type": check, "config": {"manual_check": "FALLBACK"}})
+            }
             _ => json!({"type": check}),
         })
         .collect();
@@ -135,10 +145,19 @@ pub async fn create(global: &Global, m: &ArgMatches) -> anyhow::Result<()> {
     let Some(("create", m)) = m.subcommand() else {
         return Ok(());
     };
-    let payload: CreateSessionPayload = serde_json::from_value(payload(m))
-        .map_err(|e| Failure(crate::exit::NOT_SENT, format!("the session's flags do not make a valid session: {e}")))?;
+    let payload: CreateSessionPayload = serde_json::from_value(payload(m)).map_err(|e| {
+        Failure(
+            crate::exit::NOT_SENT,
+            format!("the session's flags do not make a valid session: {e}"),
+        )
+    })?;
     let client = global.client()?;
-    let created = client.create_session().body(payload).send().await?.into_inner();
+    let created = client
+        .create_session()
+        .body(payload)
+        .send()
+        .await?
+        .into_inner();
     let url = format!(
         "{}/web/index.html?sessionID={}&sessionToken={}",
         global.base_url().trim_end_matches('/'),
@@ -151,7 +170,10 @@ pub async fn create(global: &Global, m: &ArgMatches) -> anyhow::Result<()> {
         "url": url,
     });
     if global.output == Format::Table {
-        println!("session  {}\ntoken    {}\nurl      {url}", created.session_id, created.client_session_token);
+        println!(
+            "session  {}\ntoken    {}\nurl      {url}",
+            created.session_id, created.client_session_token
+        );
     } else {
         crate::output::print(&out, Format::Json);
     }
@@ -171,16 +193,25 @@ fn open(url: &str) {
         ("xdg-open", vec![url])
     };
     if let Err(e) = std::process::Command::new(opener.0).args(&opener.1).spawn() {
-        eprintln!("could not open a browser ({}: {e}); open the URL above yourself", opener.0);
+        eprintln!(
+            "could not open a browser ({}: {e}); open the URL above yourself",
+            opener.0
+        );
     }
 }
 
 /// `idv sandbox approve|reject`'s command line.
 pub fn verdict_command(verdict: &'static str) -> Command {
     let (about, example) = if verdict == "approve" {
-        ("Make a sandbox session's common checks recommend APPROVE", "idv --sandbox sandbox approve <SESSION_ID>")
+        (
+            "Make a sandbox session's common checks recommend APPROVE",
+            "idv --sandbox sandbox approve <SESSION_ID>",
+        )
     } else {
-        ("Make a sandbox session's common checks recommend REJECT", "idv --sandbox sandbox reject <SESSION_ID> --reason FRAUD_SUSPECTED")
+        (
+            "Make a sandbox session's common checks recommend REJECT",
+            "idv --sandbox sandbox reject <SESSION_ID> --reason FRAUD_SUSPECTED",
+        )
     };
     let command = Command::new(verdict)
         .about(about)
@@ -191,7 +222,11 @@ pub fn verdict_command(verdict: &'static str) -> Command {
         .after_help(format!("Example:\n  {example}"))
         .arg(Arg::new("session-id").required(true).help("The session"));
     if verdict == "reject" {
-        command.arg(one("reason", "REASON", "The recommendation's reason, such as FRAUD_SUSPECTED"))
+        command.arg(one(
+            "reason",
+            "REASON",
+            "The recommendation's reason, such as FRAUD_SUSPECTED",
+        ))
     } else {
         command
     }
@@ -199,7 +234,8 @@ pub fn verdict_command(verdict: &'static str) -> Command {
 
 /// The response config `sandbox approve|reject` puts.
 pub fn verdict_config(verdict: &str, reason: Option<&str>) -> Value {
-    let mut recommendation = json!({"value": if verdict == "approve" { "APPROVE" } else { "REJECT" }});
+    let mut recommendation =
+        json!({"value": if verdict == "approve" { "APPROVE" } else { "REJECT" }});
     if let Some(reason) = reason {
         recommendation["reason"] = json!(reason);
     }
@@ -214,17 +250,22 @@ pub fn verdict_config(verdict: &str, reason: Option<&str>) -> Value {
 /// `idv sandbox approve|reject <SESSION_ID>`.
 pub async fn verdict(global: &Global, verdict: &str, m: &ArgMatches) -> anyhow::Result<()> {
     let session_id = m.get_one::<String>("session-id").map_or("", String::as_str);
-    let reason = m.try_get_one::<String>("reason").ok().flatten().map(String::as_str);
-    let config: ResponseConfig = serde_json::from_value(verdict_config(verdict, reason))?;
+    let reason = m
+        .try_get_one::<String>("reason")
+        .ok()
+        .flatten()
+        .map(String::as_str);
+    let json = verdict_config(verdict, reason);
+    let config: ResponseConfig = serde_json::from_value(json.clone())?;
     let client = global.client()?;
-    let set = client
+    client
         .put_session_response_config()
         .session_id(session_id)
         .body(config)
         .send()
-        .await?
-        .into_inner();
-    crate::output::print(&serde_json::to_value(set)?, Format::Json);
+        .await?;
+    // The API answers with no body: print the config that is now in force.
+    crate::output::print(&json, Format::Json);
     Ok(())
 }
 
@@ -250,7 +291,10 @@ pub fn media_refs(session: &Value) -> Vec<(String, String)> {
     fn walk(value: &Value, kind: &str, out: &mut Vec<(String, String)>) {
         match value {
             Value::Object(map) => {
-                if let Some(id) = map.get("media").and_then(|m| m.get("id")).and_then(Value::as_str)
+                if let Some(id) = map
+                    .get("media")
+                    .and_then(|m| m.get("id"))
+                    .and_then(Value::as_str)
                     && !out.iter().any(|(_, seen)| seen == id)
                 {
                     out.push((kind.to_string(), id.to_string()));
@@ -271,7 +315,12 @@ pub fn media_refs(session: &Value) -> Vec<(String, String)> {
 
 /// The file name of one media: `<kind>-<id>.<extension of its content type>`.
 fn file_name(kind: &str, id: &str, content_type: Option<&str>) -> String {
-    let ext = match content_type.unwrap_or_default().split(';').next().unwrap_or_default() {
+    let ext = match content_type
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+    {
         "image/jpeg" => "jpg",
         "image/png" => "png",
         "application/json" => "json",
@@ -279,7 +328,12 @@ fn file_name(kind: &str, id: &str, content_type: Option<&str>) -> String {
         "video/mp4" => "mp4",
         _ => "bin",
     };
-    let safe = |s: &str| s.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_', "_");
+    let safe = |s: &str| {
+        s.replace(
+            |c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_',
+            "_",
+        )
+    };
     format!("{}-{}.{ext}", safe(kind), safe(id))
 }
 
@@ -290,7 +344,12 @@ pub async fn pull(global: &Global, m: &ArgMatches) -> anyhow::Result<()> {
         return Ok(());
     };
     let client = global.client()?;
-    let session = client.get_session().session_id(session_id).send().await?.into_inner();
+    let session = client
+        .get_session()
+        .session_id(session_id)
+        .send()
+        .await?
+        .into_inner();
     let refs = media_refs(&serde_json::to_value(session)?);
     tokio::fs::create_dir_all(dir).await?;
     let mut written = Vec::new();

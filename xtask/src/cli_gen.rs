@@ -135,11 +135,10 @@ pub fn generate_cli(spec: &Spec) -> Result<String, Error> {
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }
-    let tokens = crate::generate::quiet_catch_unwind(|| {
-        Generator::new(&settings).cli(&openapi, "idv_api")
-    })
-    .map_err(|e| Error::Generator(format!("progenitor's CLI generator panicked: {e}")))?
-    .map_err(|e| Error::Generator(format!("progenitor cannot generate the CLI: {e}")))?;
+    let tokens =
+        crate::generate::quiet_catch_unwind(|| Generator::new(&settings).cli(&openapi, "idv_api"))
+            .map_err(|e| Error::Generator(format!("progenitor's CLI generator panicked: {e}")))?
+            .map_err(|e| Error::Generator(format!("progenitor cannot generate the CLI: {e}")))?;
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::Generator(format!("progenitor's CLI is invalid Rust: {e}")))?;
 
@@ -182,7 +181,7 @@ impl VisitMut for Adjust<'_> {
     fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
         let is_ok = matches!(&arm.pat, syn::Pat::TupleStruct(t) if t.path.is_ident("Ok"));
         if is_ok && is_todo(&arm.body) {
-            arm.body = Box::new(syn::parse_quote!({ self.config.success_raw(r).await }));
+            *arm.body = syn::parse_quote!({ self.config.success_raw(r).await });
         }
         syn::visit_mut::visit_arm_mut(self, arm);
     }
@@ -328,6 +327,38 @@ fn placement(ops: &[CliOperation]) -> syn::Item {
                     #( CliCommand::#variants => #examples, )*
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::command_name;
+
+    #[test]
+    fn a_command_is_its_operation_id_without_the_tags_noun() {
+        let cases = [
+            ("getSession", "sessions", "get"),
+            ("createSession", "sessions", "create"),
+            (
+                "getSessionTrackedDevices",
+                "sessions",
+                "get-tracked-devices",
+            ),
+            ("getMediaContent", "media", "get-content"),
+            ("getSupportedDocuments", "supported-documents", "get"),
+            (
+                "putSessionResponseConfig",
+                "sandbox",
+                "put-session-response-config",
+            ),
+        ];
+        for (operation_id, tag, name) in cases {
+            assert_eq!(
+                command_name(operation_id, tag),
+                name,
+                "{operation_id} in {tag}"
+            );
         }
     }
 }
