@@ -86,13 +86,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(true)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .arg(
-                ::clap::Arg::new("json-body-template")
-                    .long("json-body-template")
-                    .action(::clap::ArgAction::SetTrue)
-                    .help("XXX"),
+                    .help("A file that holds the whole JSON body, or - for stdin"),
             )
             .about(
                 "Update the configuration for a specified sdk application ID\n\nSandbox only. Sets the task results and check reports that every new session of the\napplication returns, unless the session has a configuration of its own.\n",
@@ -180,13 +174,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(true)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .arg(
-                ::clap::Arg::new("json-body-template")
-                    .long("json-body-template")
-                    .action(::clap::ArgAction::SetTrue)
-                    .help("XXX"),
+                    .help("A file that holds the whole JSON body, or - for stdin"),
             )
             .about("Create a new session")
     }
@@ -253,13 +241,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(true)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .arg(
-                ::clap::Arg::new("json-body-template")
-                    .long("json-body-template")
-                    .action(::clap::ArgAction::SetTrue)
-                    .help("XXX"),
+                    .help("A file that holds the whole JSON body, or - for stdin"),
             )
             .about(
                 "Set the in-branch verification instructions of a session\n\nThe applicant's choices for an in-branch verification (IBV): who they are (a contact\nprofile to email the instructions to), which document they will bring for each\nrequired document, and which branch they will visit. A new PUT replaces the\ninstructions. Not in the API reference; only the Java SDK calls it\n(`DocScanClient.putIbvInstructions`).\n",
@@ -388,13 +370,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(true)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .arg(
-                ::clap::Arg::new("json-body-template")
-                    .long("json-body-template")
-                    .action(::clap::ArgAction::SetTrue)
-                    .help("XXX"),
+                    .help("A file that holds the whole JSON body, or - for stdin"),
             )
             .about(
                 "Create a face capture resource for a face capture requirement\n\nCreates the face capture resource that fulfils a `FACE_CAPTURE` required resource of\nthe session's configuration; upload its image with `uploadFaceCaptureImage`. Not in the\nAPI reference; every official SDK calls it.\n",
@@ -459,13 +435,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(true)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
-            )
-            .arg(
-                ::clap::Arg::new("json-body-template")
-                    .long("json-body-template")
-                    .action(::clap::ArgAction::SetTrue)
-                    .help("XXX"),
+                    .help("A file that holds the whole JSON body, or - for stdin"),
             )
             .about(
                 "Update the configuration for a specified session ID\n\nSandbox only. Sets the task results and check reports of one session. A session-level\nconfiguration overrides the application-level one.\n",
@@ -596,15 +566,15 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.put_application_response_config();
-        if let Some(value) = matches.get_one::<::std::string::String>("sdk-id") {
-            request = request.sdk_id(value.clone());
-        }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
+            let body_txt = crate::output::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
             let body_value = serde_json::from_str::<types::ResponseConfig>(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("sdk-id") {
+            request = request.sdk_id(value.clone());
         }
         self.config.execute_put_application_response_config(matches, &mut request)?;
         let result = request.send().await;
@@ -624,6 +594,15 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_session();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = crate::output::read_json_body(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<
+                types::CreateSessionPayload,
+            >(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<bool>("block-biometric-consent") {
             request = request
                 .body_map(|body| { body.block_biometric_consent(value.clone()) });
@@ -655,15 +634,6 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("user-tracking-id")
         {
             request = request.body_map(|body| { body.user_tracking_id(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
-                types::CreateSessionPayload,
-            >(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
         }
         self.config.execute_create_session(matches, &mut request)?;
         let result = request.send().await;
@@ -767,15 +737,15 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.put_ibv_instructions();
-        if let Some(value) = matches.get_one::<::std::string::String>("session-id") {
-            request = request.session_id(value.clone());
-        }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
+            let body_txt = crate::output::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
             let body_value = serde_json::from_str::<types::IbvInstructions>(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("session-id") {
+            request = request.session_id(value.clone());
         }
         self.config.execute_put_ibv_instructions(matches, &mut request)?;
         let result = request.send().await;
@@ -910,20 +880,20 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_face_capture_resource();
-        if let Some(value) = matches.get_one::<::std::string::String>("requirement-id") {
-            request = request.body_map(|body| { body.requirement_id(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<::std::string::String>("session-id") {
-            request = request.session_id(value.clone());
-        }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
+            let body_txt = crate::output::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
             let body_value = serde_json::from_str::<
                 types::CreateFaceCaptureResourcePayload,
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("requirement-id") {
+            request = request.body_map(|body| { body.requirement_id(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("session-id") {
+            request = request.session_id(value.clone());
         }
         self.config.execute_create_face_capture_resource(matches, &mut request)?;
         let result = request.send().await;
@@ -991,15 +961,15 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.put_session_response_config();
-        if let Some(value) = matches.get_one::<::std::string::String>("session-id") {
-            request = request.session_id(value.clone());
-        }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
+            let body_txt = crate::output::read_json_body(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
             let body_value = serde_json::from_str::<types::ResponseConfig>(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("session-id") {
+            request = request.session_id(value.clone());
         }
         self.config.execute_put_session_response_config(matches, &mut request)?;
         let result = request.send().await;

@@ -25,6 +25,15 @@ impl Printer {
     }
 }
 
+/// The text of `--json-body FILE`, or of stdin for `-`.
+pub fn read_json_body(path: &std::path::Path) -> std::io::Result<String> {
+    if path.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin())
+    } else {
+        std::fs::read_to_string(path)
+    }
+}
+
 /// Prints `value` as pretty JSON, or as a table when asked and it is a session.
 pub fn print(value: &Value, format: Format) {
     if format == Format::Table

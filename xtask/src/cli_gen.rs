@@ -7,6 +7,10 @@
 //!   not derive (the bounds are dropped: the CLI prints JSON through `serde`);
 //! - a raw-bytes success (media content, the instructions PDF) is a `todo!()` in progenitor's
 //!   output: it becomes a call to `CliConfig::success_raw`, which streams the bytes;
+//! - `--json-body` is read before the body's flags are applied, so that a flag sets its field
+//!   on the file's body instead of being dropped when the file replaces the body;
+//! - `--json-body -` reads the body from stdin (`crate::output::read_json_body`), and
+//!   progenitor's `--json-body-template`, which does nothing yet, is left out;
 //! - a path parameter is a positional argument in path order (`idv media get-content
 //!   <SESSION_ID> <MEDIA_ID>`), not a `--flag`;
 //! - `CliCommand::tag` and `CliCommand::name` place each command in the tree: the spec tag
@@ -162,6 +166,9 @@ pub fn generate_cli(spec: &Spec) -> Result<String, Error> {
     ))
 }
 
+/// progenitor's help for `--json-body`.
+const JSON_BODY_HELP: &str = "Path to a file that contains the full json body.";
+
 /// The rewrites of progenitor's CLI output listed in the module docs.
 struct Adjust<'a> {
     ops: &'a [CliOperation],
@@ -186,6 +193,37 @@ impl VisitMut for Adjust<'_> {
         syn::visit_mut::visit_arm_mut(self, arm);
     }
 
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        // progenitor's `--json-body-template` flag does nothing: drop it.
+        if let syn::Expr::MethodCall(call) = expr
+            && call.method == "arg"
+            && quote::quote!(#call)
+                .to_string()
+                .contains("\"json-body-template\"")
+        {
+            *expr = (*call.receiver).clone();
+        }
+        // `--json-body -` reads stdin.
+        if let syn::Expr::Call(call) = expr
+            && let syn::Expr::Path(path) = &*call.func
+            && quote::quote!(#path).to_string().replace(' ', "") == "std::fs::read_to_string"
+        {
+            call.func = syn::parse_quote!(crate::output::read_json_body);
+        }
+        if let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) = expr
+            && s.value() == JSON_BODY_HELP
+        {
+            *s = syn::LitStr::new(
+                "A file that holds the whole JSON body, or - for stdin",
+                s.span(),
+            );
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+
     fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
         let name = f.sig.ident.to_string();
         if let Some(op) = name.strip_prefix("cli_").and_then(|id| {
@@ -194,6 +232,20 @@ impl VisitMut for Adjust<'_> {
                 .find(|op| snake_name(&op.operation_id) == id)
         }) {
             Positional { op }.visit_block_mut(&mut f.block);
+        }
+        // progenitor applies the body's flags, then `--json-body`, which replaces the whole
+        // body and so drops them. Read the file first: the flags then set fields on it.
+        if name.starts_with("execute_") {
+            let stmts = &mut f.block.stmts;
+            let json_body = stmts.iter().position(|stmt| {
+                quote::quote!(#stmt)
+                    .to_string()
+                    .contains("get_one :: < std :: path :: PathBuf > (\"json-body\")")
+            });
+            if let Some(i) = json_body.filter(|&i| i > 1) {
+                let stmt = stmts.remove(i);
+                stmts.insert(1, stmt);
+            }
         }
         syn::visit_mut::visit_impl_item_fn_mut(self, f);
     }

@@ -166,3 +166,39 @@ async fn media_pull_writes_every_media_with_the_bytes_the_api_serves() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_generated_command_takes_its_body_from_stdin_and_an_api_error_exits_3() {
+    let emulator = Emulator::start().await.unwrap();
+    let mut cmd = idv_for(&emulator);
+    cmd.args([
+        "sessions",
+        "create",
+        "--json-body",
+        "-",
+        "--user-tracking-id",
+        "u-42",
+    ])
+    .write_stdin(r#"{"requested_checks": [{"type": "LIVENESS"}]}"#);
+    let created = json(&run(cmd).await);
+    let id = created["session_id"].as_str().unwrap();
+    let session = client(&emulator)
+        .get_session()
+        .session_id(id)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(session.user_tracking_id.as_deref(), Some("u-42"));
+
+    let mut cmd = idv_for(&emulator);
+    cmd.args(["sessions", "get", "00000000-0000-4000-8000-000000000001"]);
+    let output = run(cmd).await;
+    assert_eq!(output.status.code(), Some(3));
+    assert!(output.stdout.is_empty());
+    let text = crate::stderr(&output);
+    assert!(
+        text.starts_with("error: the API answered 404 Not Found: SESSION_NOT_FOUND"),
+        "{text}"
+    );
+}
