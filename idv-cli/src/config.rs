@@ -40,8 +40,12 @@ pub struct Global {
     /// The API's base URL [default: the production API, or the sandbox with --sandbox]
     #[arg(long, global = true, env = API_URL_ENV)]
     pub base_url: Option<String>,
-    /// Use the sandbox API (https://api.yoti.com/sandbox/idverify/v1) unless --base-url is set
-    #[arg(long, global = true)]
+    /// Use the sandbox API unless --base-url is set.
+    #[arg(
+        long,
+        global = true,
+        help = "Use the sandbox API (https://api.yoti.com/sandbox/idverify/v1) unless --base-url is set"
+    )]
     pub sandbox: bool,
     /// How to print a success
     #[arg(long, global = true, value_enum, default_value_t = Format::Json)]
