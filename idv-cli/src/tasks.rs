@@ -380,9 +380,10 @@ pub async fn pull(global: &Global, m: &ArgMatches) -> anyhow::Result<()> {
 
 /// Streams `body` to `path` through a `.part` file, renamed once complete, removed on failure:
 /// a partial file is never left under the final name.
-async fn save<S>(mut body: S, path: &Path, bar: &ProgressBar) -> anyhow::Result<()>
+async fn save<S, E>(mut body: S, path: &Path, bar: &ProgressBar) -> anyhow::Result<()>
 where
-    S: futures_util::Stream<Item = Result<bytes::Bytes, reqwest::Error>> + Unpin,
+    S: futures_util::Stream<Item = Result<bytes::Bytes, E>> + Unpin,
+    E: std::error::Error + Send + Sync + 'static,
 {
     let part = path.with_extension("part");
     let result = async {
@@ -401,4 +402,49 @@ where
         let _ = tokio::fs::remove_file(&part).await;
     }
     result.map_err(|e| e.context(format!("downloading {}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunks(
+        items: Vec<Result<&'static [u8], std::io::Error>>,
+    ) -> impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Unpin {
+        futures_util::stream::iter(
+            items
+                .into_iter()
+                .map(|item| item.map(bytes::Bytes::from_static)),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_download_is_renamed_when_complete_and_removed_when_it_fails() {
+        let dir = std::env::temp_dir().join(format!("idv-save-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("pages-m1.jpg");
+        let bar = ProgressBar::hidden();
+        save(chunks(vec![Ok(b"ab"), Ok(b"cd")]), &path, &bar)
+            .await
+            .unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"abcd");
+        assert_eq!(bar.position(), 4);
+
+        let broken = dir.join("frames-m2.jpg");
+        let cut = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "cut");
+        let err = save(chunks(vec![Ok(b"ab"), Err(cut)]), &broken, &bar)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            format!("{err:#}"),
+            format!("downloading {}: cut", broken.display())
+        );
+        let mut left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["pages-m1.jpg"], "no partial file under either name");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -43,7 +43,7 @@ fn subcommands(help: &str) -> Vec<String> {
 #[test]
 fn every_operation_has_a_command_under_its_tag() {
     let expected = spec_operations();
-    assert_eq!(expected.len(), 20, "the spec's operations: {expected:#?}");
+    assert!(expected.len() >= 20, "the spec's operations: {expected:#?}");
     let tags: BTreeSet<&str> = expected.iter().map(|(_, tag)| tag.as_str()).collect();
     let mut found = BTreeSet::new();
     for tag in tags {
