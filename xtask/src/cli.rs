@@ -25,14 +25,14 @@ pub struct Cli {
 /// The tasks.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Regenerate idv-api/src/generated.rs from spec/idv.yaml, and copy the spec into the emulator
+    /// Regenerate idv-api/src/generated.rs and idv-cli/src/generated_cli.rs from spec/idv.yaml, and copy the spec into the emulator
     ///
     /// The copy (idv-emulator/spec/idv.yaml) lets the emulator crate be packaged on its own.
     /// Checks the spec's rules first (see xtask/src/validate.rs); any violation stops
     /// generation and is printed with its JSON pointer. Generation is deterministic: the same
     /// spec always gives the same bytes.
     Generate,
-    /// Fail if spec/idv.yaml breaks a rule, or idv-api/src/generated.rs or the emulator's copy of the spec is stale
+    /// Fail if spec/idv.yaml breaks a rule, or idv-api/src/generated.rs, idv-cli/src/generated_cli.rs or the emulator's copy of the spec is stale
     ///
     /// Generates in memory and compares with the committed files, printing a unified diff when
     /// they differ. CI runs this.
@@ -90,17 +90,23 @@ where
 /// Where the emulator crate keeps its copy of the spec, so that it can be packaged on its own.
 pub const EMULATOR_SPEC_PATH: &str = "idv-emulator/spec/idv.yaml";
 
-/// What `generate` writes and `check` compares: the generated code, and the emulator's copy of
-/// the spec, each with its path.
-fn outputs(root: &Path) -> Result<[(&'static str, String); 2], Error> {
-    let code = generate(&load(root)?)?;
+/// What `generate` writes and `check` compares: the generated client, the generated CLI
+/// commands, and the emulator's copy of the spec, each with its path.
+fn outputs(root: &Path) -> Result<[(&'static str, String); 3], Error> {
+    let loaded = load(root)?;
+    let code = generate(&loaded)?;
+    let cli = crate::cli_gen::generate_cli(&loaded)?;
     let path = root.join(SPEC_PATH);
     let spec = std::fs::read_to_string(&path).map_err(|source| Error::Io {
         action: "read",
         path,
         source,
     })?;
-    Ok([(GENERATED_PATH, code), (EMULATOR_SPEC_PATH, spec)])
+    Ok([
+        (GENERATED_PATH, code),
+        (crate::cli_gen::CLI_PATH, cli),
+        (EMULATOR_SPEC_PATH, spec),
+    ])
 }
 
 fn generate_command(root: &Path, out: &mut dyn Write) -> Result<u8, Error> {
@@ -146,7 +152,8 @@ fn check_command(root: &Path, out: &mut dyn Write) -> Result<u8, Error> {
     if stale.is_empty() {
         let _ = writeln!(
             out,
-            "{SPEC_PATH} follows every rule, and {GENERATED_PATH} and {EMULATOR_SPEC_PATH} are up to date"
+            "{SPEC_PATH} follows every rule, and {GENERATED_PATH}, {} and {EMULATOR_SPEC_PATH} are up to date",
+            crate::cli_gen::CLI_PATH
         );
         return Ok(0);
     }

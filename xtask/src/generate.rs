@@ -111,7 +111,7 @@ pub fn generate_file(spec: &Spec) -> Result<syn::File, Error> {
 }
 
 /// Run `f`, turning a panic into an error message and keeping the panic off stderr.
-fn quiet_catch_unwind<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+pub(crate) fn quiet_catch_unwind<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let previous = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let result = panic::catch_unwind(AssertUnwindSafe(f));

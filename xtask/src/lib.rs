@@ -12,12 +12,14 @@
 //! - [`conveniences`]: the constructors added to the generated types, by their shape.
 //! - [`sensitive`]: personal data and secrets (`x-sensitive`), redacted from `Debug`.
 //! - [`routes`]: each operation's `operationId`, method and path template, for tracing.
+//! - [`cli_gen`]: the `idv` command line's per-operation commands, from the same spec.
 //! - [`check`]: the staleness diff.
 //! - [`diff`]: the semantic API diff between two revisions.
 //! - [`error`]: the one error type.
 
 pub mod check;
 pub mod cli;
+pub mod cli_gen;
 pub mod conveniences;
 pub mod diff;
 pub mod enums;

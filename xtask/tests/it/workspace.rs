@@ -47,6 +47,7 @@ fn the_emulators_copy_of_the_spec_is_kept_in_step() {
     for file in [
         "spec/idv.yaml",
         "idv-api/src/generated.rs",
+        "idv-cli/src/generated_cli.rs",
         "idv-emulator/spec/idv.yaml",
     ] {
         std::fs::create_dir_all(dir.join(file).parent().unwrap()).unwrap();
@@ -72,5 +73,19 @@ fn the_emulators_copy_of_the_spec_is_kept_in_step() {
     assert_eq!(run("generate").0, 0);
     assert_eq!(std::fs::read_to_string(&copy).unwrap(), spec);
     assert_eq!(run("check").0, 0);
+
+    // The CLI's per-operation commands are generated and drift-checked the same way (issue 21).
+    let cli = dir.join("idv-cli/src/generated_cli.rs");
+    let generated = std::fs::read_to_string(&cli).unwrap();
+    std::fs::write(&cli, generated.replace("\"get\"", "\"fetch\"")).unwrap();
+    let (code, text) = run("check");
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("+            CliCommand::GetSession => \"get\","),
+        "{text}"
+    );
+    assert!(text.contains("idv-cli/src/generated_cli.rs"), "{text}");
+    assert_eq!(run("generate").0, 0);
+    assert_eq!(std::fs::read_to_string(&cli).unwrap(), generated);
     std::fs::remove_dir_all(dir).unwrap();
 }
