@@ -85,7 +85,7 @@ impl CliConfig for Printer {
             eprintln!("no content: the API answered 204 for this media");
             return Ok(());
         };
-        let mut body = media.body.into_inner();
+        let mut body = media.body;
         let mut stdout = tokio::io::stdout();
         while let Some(chunk) = body.try_next().await? {
             stdout.write_all(&chunk).await?;

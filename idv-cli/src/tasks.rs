@@ -370,7 +370,7 @@ pub async fn pull(global: &Global, m: &ArgMatches) -> anyhow::Result<()> {
             bar.set_style(style);
         }
         let path = dir.join(&name);
-        save(media.body.into_inner(), &path, &bar).await?;
+        save(media.body, &path, &bar).await?;
         bar.finish_and_clear();
         written.push(json!({"kind": kind, "media_id": id, "file": path.display().to_string()}));
     }
