@@ -1,8 +1,10 @@
-//! The xtask's commands driven in-process, in one test binary: `generate` and `check`
-//! (`generate.rs`), `x-sensitive` (`sensitive.rs`), what strict validators require of the
-//! spec (`strict_openapi.rs`), `diff` over git revisions (`diff_git.rs`), and the checkout a
-//! binary belongs to (`workspace.rs`).
+//! The xtask's commands driven in-process, in one test binary: `diff`'s classifications, from
+//! spec pairs to exact report lines (`diff/`), `generate` and `check` (`generate.rs`),
+//! `x-sensitive` (`sensitive.rs`), what strict validators require of the spec
+//! (`strict_openapi.rs`), `diff` over git revisions (`diff_git.rs`), and the checkout a binary
+//! belongs to (`workspace.rs`).
 
+mod diff;
 mod diff_git;
 mod generate;
 mod sensitive;

@@ -100,8 +100,8 @@ fn check(cases: &[Case]) {
 
 #[test]
 fn reordering_yaml_keys_reports_no_change() {
-    let before = include_str!("../fixtures/diff/before.yaml");
-    let reordered = include_str!("../fixtures/diff/before-reordered.yaml");
+    let before = include_str!("../../fixtures/diff/before.yaml");
+    let reordered = include_str!("../../fixtures/diff/before-reordered.yaml");
     assert_ne!(before, reordered);
     let report = diff_specs(Some(before), reordered).expect("fixtures parse");
     assert_eq!(report.entries, []);
@@ -179,8 +179,8 @@ fn a_structurally_identical_ref_target_reports_no_change() {
 
 #[test]
 fn generated_items_are_named_as_the_generator_names_them() {
-    let base = include_str!("../fixtures/diff/before.yaml");
-    let head = include_str!("../fixtures/diff/after.yaml");
+    let base = include_str!("../../fixtures/diff/before.yaml");
+    let head = include_str!("../../fixtures/diff/after.yaml");
     let markdown = diff_specs(Some(base), head)
         .expect("fixtures parse")
         .to_markdown("before", "after");
@@ -207,8 +207,8 @@ fn generated_items_are_named_as_the_generator_names_them() {
 
 #[test]
 fn the_readme_example_report_is_stable() {
-    let base = include_str!("../fixtures/diff/before.yaml");
-    let head = include_str!("../fixtures/diff/after.yaml");
+    let base = include_str!("../../fixtures/diff/before.yaml");
+    let head = include_str!("../../fixtures/diff/after.yaml");
     let report = diff_specs(Some(base), head).expect("fixtures parse");
     assert_eq!(
         report.summary(),
@@ -220,13 +220,13 @@ fn the_readme_example_report_is_stable() {
     );
     assert_eq!(
         report.to_markdown("before", "after"),
-        include_str!("../fixtures/diff/report.md")
+        include_str!("../../fixtures/diff/report.md")
     );
 }
 
 #[test]
 fn a_missing_base_reports_everything_as_added() {
-    let head = include_str!("../fixtures/diff/before.yaml");
+    let head = include_str!("../../fixtures/diff/before.yaml");
     let report = diff_specs(None, head).expect("fixture parses");
     let summary = report.summary();
     assert_eq!((summary.breaking, summary.docs_only), (0, 0));
